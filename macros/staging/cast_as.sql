@@ -1,0 +1,45 @@
+{% macro cast_as(column, kind) -%}
+    {#- A raw column cast to its contract type (raw_exports.md "Types"); null when it does
+        not parse, so the row can be rejected with a reason instead of failing the build. -#}
+    {%- if kind == 'tstz' -%}
+        {{ to_utc(column) }}
+    {%- elif kind == 'ts' -%}
+        {{ dbt.safe_cast(column, api.Column.translate_type('timestamp')) }}
+    {%- elif kind == 'str' -%}
+        {{ dbt.safe_cast(column, api.Column.translate_type('string')) }}
+    {%- elif kind == 'int' -%}
+        {{ dbt.safe_cast(column, api.Column.translate_type('bigint')) }}
+    {%- elif kind == 'float' -%}
+        {{ dbt.safe_cast(column, api.Column.translate_type('float')) }}
+    {%- elif kind == 'bool' -%}
+        {{ dbt.safe_cast(column, api.Column.translate_type('boolean')) }}
+    {%- elif kind == 'date' -%}
+        {{ dbt.safe_cast(column, api.Column.translate_type('date')) }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("cast_as: unknown kind " ~ kind) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro lower_text(column) -%}
+    lower(trim({{ cast_as(column, 'str') }}))
+{%- endmacro %}
+
+
+{% macro url_parameter(url_column, parameter) -%}
+    {#- One query parameter of a URL (utm tags of email links), lower-cased; null when absent. -#}
+    nullif(lower(regexp_extract({{ url_column }}, '[?&]{{ parameter }}=([^&#]*)', 1)), '')
+{%- endmacro %}
+
+
+{% macro select_all_except(columns) -%}
+    {{ return(adapter.dispatch('select_all_except', 'marketing_warehouse')(columns)) }}
+{%- endmacro %}
+
+{% macro default__select_all_except(columns) -%}
+    * exclude ({{ columns | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__select_all_except(columns) -%}
+    * except ({{ columns | join(', ') }})
+{%- endmacro %}

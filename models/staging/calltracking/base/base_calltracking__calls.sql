@@ -1,0 +1,39 @@
+with
+
+source as (
+    select * from {{ landing_zone('calltracking', 'calls') }}
+),
+
+typed as (
+    select
+        {{ file_columns() }},
+        {{ cast_as('call_id', 'str') }} as call_id,
+        {{ cast_as('session_id', 'str') }} as session_id,
+        {{ normalize_phone('caller_phone') }} as caller_phone,
+        {{ is_invalid_identifier('caller_phone', normalize_phone('caller_phone')) }} as is_phone_invalid,
+        {{ cast_as('call_started_at', 'str') }} as call_started_at_local_text,
+        {{ local_text_to_utc('call_started_at', var('calltracking_tz', 'Europe/Moscow')) }}
+            as call_started_at,
+        {{ cast_as('duration_sec', 'int') }} as duration_sec,
+        {{ cast_as('is_answered', 'bool') }} as is_answered,
+        {{ cast_as('is_unique', 'bool') }} as is_unique,
+        {{ cast_as('is_target', 'bool') }} as is_target,
+        nullif({{ lower_text('utm_source') }}, '') as utm_source,
+        nullif({{ lower_text('utm_medium') }}, '') as utm_medium,
+        nullif({{ lower_text('utm_campaign') }}, '') as utm_campaign,
+        {{ cast_as('tracking_number', 'str') }} as tracking_number
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ reject_reason(required=['call_id', 'call_started_at']) }} as _reject_reason
+    from typed
+),
+
+flagged as (
+    {{ flag_duplicates('checked', ['call_id']) }}
+)
+
+select * from flagged

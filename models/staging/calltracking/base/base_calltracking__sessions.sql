@@ -1,0 +1,35 @@
+with
+
+source as (
+    select * from {{ landing_zone('calltracking', 'sessions') }}
+),
+
+typed as (
+    select
+        {{ file_columns() }},
+        {{ cast_as('session_id', 'str') }} as session_id,
+        {{ cast_as('client_id', 'str') }} as client_id,
+        {{ cast_as('started_at', 'ts') }} as started_at,
+        nullif({{ lower_text('utm_source') }}, '') as utm_source,
+        nullif({{ lower_text('utm_medium') }}, '') as utm_medium,
+        nullif({{ lower_text('utm_campaign') }}, '') as utm_campaign,
+        nullif({{ lower_text('utm_content') }}, '') as utm_content,
+        nullif({{ lower_text('utm_term') }}, '') as utm_term,
+        nullif(trim({{ cast_as('referrer', 'str') }}), '') as referrer,
+        {{ cast_as('landing_url', 'str') }} as landing_url,
+        {{ lower_text('device') }} as device
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ reject_reason(required=['session_id', 'started_at']) }} as _reject_reason
+    from typed
+),
+
+flagged as (
+    {{ flag_duplicates('checked', ['session_id']) }}
+)
+
+select * from flagged

@@ -1,0 +1,22 @@
+with
+
+base as (
+    select * from {{ ref('base_calltracking__ad_costs') }}
+),
+
+clean as (
+    select
+        cost_date,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        impressions,
+        clicks,
+        cost_rub,
+        _source_file,
+        _file_date
+    from base
+    where _reject_reason is null and not _is_duplicate
+)
+
+select * from clean

@@ -1,0 +1,35 @@
+with
+
+source as (
+    select * from {{ landing_zone('crm', 'activities') }}
+),
+
+typed as (
+    select
+        {{ file_columns() }},
+        {{ cast_as('activity_id', 'str') }} as activity_id,
+        {{ cast_as('contact_id', 'str') }} as contact_id,
+        {{ lower_text('activity_type') }} as activity_type,
+        {{ cast_as('occurred_at', 'tstz') }} as occurred_at,
+        {{ lower_text('brand_code') }} as brand_code,
+        {{ lower_text('utm_source') }} as utm_source,
+        {{ lower_text('utm_medium') }} as utm_medium,
+        {{ lower_text('utm_campaign') }} as utm_campaign
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ reject_reason(
+            required=['activity_id', 'occurred_at'],
+            enums={'activity_type': enum_values('crm/activities', 'activity_type')}
+        ) }} as _reject_reason
+    from typed
+),
+
+flagged as (
+    {{ flag_duplicates('checked', ['activity_id']) }}
+)
+
+select * from flagged

@@ -1,0 +1,30 @@
+with
+
+source as (
+    select * from {{ landing_zone('crm', 'deal_stages') }}
+),
+
+typed as (
+    select
+        {{ file_columns() }},
+        {{ cast_as('deal_id', 'str') }} as deal_id,
+        {{ lower_text('stage') }} as stage,
+        {{ cast_as('entered_at', 'tstz') }} as entered_at
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ reject_reason(
+            required=['deal_id', 'entered_at'],
+            enums={'stage': enum_values('crm/deal_stages', 'stage')}
+        ) }} as _reject_reason
+    from typed
+),
+
+flagged as (
+    {{ flag_duplicates('checked', ['deal_id', 'stage']) }}
+)
+
+select * from flagged

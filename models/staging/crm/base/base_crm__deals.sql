@@ -1,0 +1,34 @@
+with
+
+source as (
+    select * from {{ landing_zone('crm', 'deals') }}
+),
+
+typed as (
+    select
+        {{ file_columns() }},
+        {{ cast_as('deal_id', 'str') }} as deal_id,
+        {{ cast_as('lead_id', 'str') }} as lead_id,
+        {{ cast_as('contact_id', 'str') }} as contact_id,
+        {{ cast_as('created_at', 'tstz') }} as created_at,
+        {{ lower_text('status') }} as status,
+        {{ cast_as('amount_rub', 'float') }} as amount_rub,
+        {{ cast_as('closed_at', 'tstz') }} as closed_at
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ reject_reason(
+            required=['deal_id', 'created_at'],
+            enums={'status': enum_values('crm/deals', 'status')}
+        ) }} as _reject_reason
+    from typed
+),
+
+flagged as (
+    {{ flag_duplicates('checked', ['deal_id']) }}
+)
+
+select * from flagged

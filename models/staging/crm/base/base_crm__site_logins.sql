@@ -1,0 +1,28 @@
+with
+
+source as (
+    select * from {{ landing_zone('crm', 'site_logins') }}
+),
+
+typed as (
+    select
+        {{ file_columns() }},
+        {{ cast_as('login_id', 'str') }} as login_id,
+        {{ cast_as('contact_id', 'str') }} as contact_id,
+        {{ cast_as('client_id', 'str') }} as client_id,
+        {{ cast_as('logged_in_at', 'tstz') }} as logged_in_at
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ reject_reason(required=['login_id', 'logged_in_at']) }} as _reject_reason
+    from typed
+),
+
+flagged as (
+    {{ flag_duplicates('checked', ['login_id']) }}
+)
+
+select * from flagged

@@ -1,0 +1,18 @@
+with
+
+base as (
+    select * from {{ ref('base_crm__deal_stages') }}
+),
+
+clean as (
+    select
+        deal_id,
+        stage,
+        entered_at,
+        _source_file,
+        _file_date
+    from base
+    where _reject_reason is null and not _is_duplicate
+)
+
+select * from clean

@@ -1,0 +1,35 @@
+with
+
+source as (
+    select * from {{ landing_zone('esp', 'campaigns') }}
+),
+
+typed as (
+    select
+        {{ file_columns() }},
+        {{ cast_as('campaign_id', 'str') }} as campaign_id,
+        {{ cast_as('campaign_name', 'str') }} as campaign_name,
+        {{ lower_text('email_type') }} as email_type,
+        {{ lower_text('brand_code') }} as brand_code,
+        {{ cast_as('launched_at', 'ts') }} as launched_at,
+        {{ lower_text('utm_campaign') }} as utm_campaign,
+        {{ cast_as('subject', 'str') }} as subject,
+        {{ cast_as('cost_rub', 'float') }} as cost_rub
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ reject_reason(
+            required=['campaign_id', 'launched_at'],
+            enums={'email_type': enum_values('esp/campaigns', 'email_type')}
+        ) }} as _reject_reason
+    from typed
+),
+
+flagged as (
+    {{ flag_duplicates('checked', ['campaign_id']) }}
+)
+
+select * from flagged

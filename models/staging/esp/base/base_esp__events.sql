@@ -1,0 +1,39 @@
+with
+
+source as (
+    select * from {{ landing_zone('esp', 'events') }}
+),
+
+typed as (
+    select
+        {{ file_columns() }},
+        {{ cast_as('event_id', 'str') }} as event_id,
+        {{ cast_as('campaign_id', 'str') }} as campaign_id,
+        {{ cast_as('contact_id', 'str') }} as contact_id,
+        {{ normalize_email('email') }} as email,
+        {{ is_invalid_identifier('email', normalize_email('email')) }} as is_email_invalid,
+        {{ lower_text('event_type') }} as event_type,
+        {{ cast_as('event_at', 'ts') }} as event_at,
+        {{ cast_as('url', 'str') }} as url,
+        {{ url_parameter('url', 'utm_source') }} as utm_source,
+        {{ url_parameter('url', 'utm_medium') }} as utm_medium,
+        {{ url_parameter('url', 'utm_campaign') }} as utm_campaign,
+        {{ lower_text('bounce_kind') }} as bounce_kind
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ reject_reason(
+            required=['event_id', 'campaign_id', 'event_at'],
+            enums={'event_type': enum_values('esp/events', 'event_type')}
+        ) }} as _reject_reason
+    from typed
+),
+
+flagged as (
+    {{ flag_duplicates('checked', ['event_id']) }}
+)
+
+select * from flagged

@@ -1,0 +1,219 @@
+"""Shared helpers of the generator: business clock, ids, typed identifiers, row buffers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+SEC = 1_000_000
+MIN = 60 * SEC
+HOUR = 3600 * SEC
+DAY = 86_400 * SEC
+MSK = 3 * HOUR
+NULL_TS = np.iinfo(np.int64).min
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Business calendar: day d is the Moscow calendar day start_date + d."""
+
+    start: date
+    days: int
+
+    @property
+    def base(self) -> int:
+        """Epoch microseconds of start_date 00:00 UTC."""
+        return int(datetime(self.start.year, self.start.month, self.start.day,
+                            tzinfo=timezone.utc).timestamp()) * SEC
+
+    def day_start(self, d: int | np.ndarray) -> int | np.ndarray:
+        """UTC microseconds of Moscow midnight opening business day d."""
+        return self.base + np.asarray(d, dtype=np.int64) * DAY - MSK if isinstance(d, np.ndarray) \
+            else self.base + int(d) * DAY - MSK
+
+    @property
+    def end(self) -> int:
+        """UTC microseconds just after the last business day."""
+        return self.day_start(self.days)
+
+    def export_time(self, d: int) -> int:
+        """The moment of day d's export: 23:59:59 MSK."""
+        return self.day_start(d + 1) - SEC
+
+    def msk_day(self, ts: np.ndarray) -> np.ndarray:
+        """Business-day index of UTC microsecond timestamps."""
+        return np.floor_divide(np.asarray(ts, dtype=np.int64) + MSK - self.base, DAY)
+
+    def day_date(self, d: int) -> date:
+        return date.fromordinal(self.start.toordinal() + d)
+
+    def day_str(self, d: int) -> str:
+        return self.day_date(d).isoformat()
+
+    def month_key(self, ts: np.ndarray) -> np.ndarray:
+        """yyyymm (Moscow time) of timestamps."""
+        dt = pd.to_datetime(np.asarray(ts, dtype=np.int64) + MSK, unit="us")
+        return (dt.year * 100 + dt.month).to_numpy()
+
+
+def rand_time_in_day(rng: np.random.Generator, clock: Clock, day: np.ndarray,
+                     lo_h: float = 0.0, hi_h: float = 24.0) -> np.ndarray:
+    """Whole-second UTC timestamps uniformly between lo_h and hi_h Moscow hours of the given days."""
+    day = np.asarray(day, dtype=np.int64)
+    secs = rng.integers(int(lo_h * 3600), int(hi_h * 3600), size=day.shape)
+    return clock.day_start(day) + secs * SEC
+
+
+def diurnal_time(rng: np.random.Generator, clock: Clock, day: np.ndarray) -> np.ndarray:
+    """Timestamps on the given days with a working-hours-heavy Moscow diurnal profile."""
+    weights = np.array([1, 0.5, 0.3, 0.3, 0.3, 0.5, 1, 2, 4, 6, 7, 7, 7, 7, 7, 7, 6, 6, 5, 5, 5, 4, 3, 2],
+                       dtype=float)
+    hours = rng.choice(24, size=len(day), p=weights / weights.sum())
+    secs = hours * 3600 + rng.integers(0, 3600, size=len(day))
+    return clock.day_start(np.asarray(day, dtype=np.int64)) + secs * SEC
+
+
+def make_ids(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
+    """Object array of ids like prefix + zero-padded number."""
+    nums = np.asarray(numbers, dtype=np.int64)
+    if len(nums) == 0:
+        return np.array([], dtype=object)
+    return np.char.add(prefix, np.char.zfill(nums.astype(str), width)).astype(object)
+
+
+class Counter:
+    """Sequential id allocator per prefix (deterministic)."""
+
+    def __init__(self) -> None:
+        self._next: dict[str, int] = {}
+
+    def take(self, prefix: str, n: int, width: int) -> np.ndarray:
+        start = self._next.get(prefix, 1)
+        self._next[prefix] = start + n
+        return make_ids(prefix, np.arange(start, start + n), width)
+
+
+def unique_perm(k: np.ndarray, modulus: int, mult: int, add: int) -> np.ndarray:
+    """Injective scramble of 0..modulus-1 (mult coprime with modulus)."""
+    return (np.asarray(k, dtype=object) * mult + add) % modulus
+
+
+# --------------------------------------------------------------------------- typed identifiers
+
+PHONE_STYLES = 6
+
+
+def format_phone(d10: int, style: int) -> str:
+    """A 10-digit Russian mobile number as a person might type it."""
+    s = f"{d10:010d}"
+    a, b, c, e = s[0:3], s[3:6], s[6:8], s[8:10]
+    if style == 0:
+        return f"+7 ({a}) {b}-{c}-{e}"
+    if style == 1:
+        return f"8{s}"
+    if style == 2:
+        return f"8-{a}-{b}-{c}-{e}"
+    if style == 3:
+        return s
+    if style == 4:
+        return f"7 {a} {b} {c} {e}"
+    return f"+7-{a}-{b}-{c}{e}"
+
+
+def format_phones(rng: np.random.Generator, d10: np.ndarray, styles: np.ndarray | None = None) -> np.ndarray:
+    """Vector of typed phones; d10 == 0 gives None."""
+    d10 = np.asarray(d10, dtype=np.int64)
+    if styles is None:
+        styles = rng.choice(PHONE_STYLES, size=len(d10), p=[0.3, 0.25, 0.12, 0.13, 0.1, 0.1])
+    return np.array([format_phone(int(x), int(st)) if x > 0 else None for x, st in zip(d10, styles)],
+                    dtype=object)
+
+
+def type_email(email: str, style: int) -> str:
+    """An email as typed: 0 as is, 1 capitalized parts, 2 upper, 3 stray spaces, 4 mixed."""
+    if style == 1:
+        local, _, dom = email.partition("@")
+        return ".".join(p.capitalize() for p in local.split(".")) + "@" + dom.capitalize()
+    if style == 2:
+        return email.upper()
+    if style == 3:
+        return f" {email} "
+    if style == 4:
+        return email[:1].upper() + email[1:] + " "
+    return email
+
+
+def type_emails(rng: np.random.Generator, emails: np.ndarray, messy: float = 0.2) -> np.ndarray:
+    """Vector of typed emails (None stays None)."""
+    styles = np.where(rng.random(len(emails)) < messy, rng.integers(1, 5, size=len(emails)), 0)
+    return np.array([type_email(e, int(s)) if e is not None else None for e, s in zip(emails, styles)],
+                    dtype=object)
+
+
+def normalize_emails(values: pd.Series) -> pd.Series:
+    """marts.md: trimmed, lower-cased; valid only with exactly one '@' and a dot in the domain."""
+    s = values.astype("string").str.strip().str.lower()
+    parts = s.str.split("@")
+    ok = (s.str.count("@") == 1) & parts.str[1].fillna("").str.contains(".", regex=False)
+    return s.where(ok)
+
+
+def normalize_phones(values: pd.Series) -> pd.Series:
+    """marts.md: digits only; 11 digits starting 7/8 or 10 starting 9 -> '+7' + last 10 digits."""
+    d = values.astype("string").str.replace(r"\D", "", regex=True)
+    ok = ((d.str.len() == 11) & d.str[0].isin(["7", "8"])) | ((d.str.len() == 10) & (d.str[0] == "9"))
+    return ("+7" + d.str[-10:]).where(ok.fillna(False))
+
+
+# --------------------------------------------------------------------------- buffers
+
+
+@dataclass
+class Buffer:
+    """Accumulates column chunks of one raw table plus the business day each row is exported."""
+
+    columns: tuple[str, ...]
+    chunks: list[dict[str, np.ndarray]] = field(default_factory=list)
+
+    def add(self, export_day: np.ndarray, **cols: np.ndarray) -> None:
+        n = len(export_day)
+        if n == 0:
+            return
+        chunk = {"_day": np.asarray(export_day, dtype=np.int64)}
+        for name in self.columns:
+            value = cols.get(name)
+            if value is None:
+                chunk[name] = np.full(n, None, dtype=object)
+            else:
+                arr = np.asarray(value)
+                chunk[name] = np.broadcast_to(arr, (n,)).copy() if arr.ndim == 0 else arr
+        self.chunks.append(chunk)
+
+    def frame(self) -> dict[str, np.ndarray]:
+        """All chunks concatenated (empty arrays when nothing was added)."""
+        if not self.chunks:
+            return {"_day": np.array([], dtype=np.int64), **{c: np.array([], dtype=object) for c in self.columns}}
+        return {name: np.concatenate([c[name] for c in self.chunks]) for name in ("_day", *self.columns)}
+
+
+def to_arrow(values: np.ndarray, typ: pa.DataType) -> pa.Array:
+    """numpy column (int64 microseconds with NULL_TS for timestamps, objects for strings) to arrow."""
+    if pa.types.is_timestamp(typ):
+        arr = np.asarray(values, dtype=np.int64)
+        return pa.array(arr, type=pa.int64(), mask=arr == NULL_TS).cast(typ)
+    if pa.types.is_date32(typ):
+        return pa.array(np.asarray(values, dtype=np.int32), type=pa.int32()).cast(typ)
+    if pa.types.is_list(typ):
+        return values if isinstance(values, pa.Array) else pa.array(list(values), type=typ)
+    if typ == pa.string():
+        return pa.array(np.asarray(values, dtype=object), type=typ, from_pandas=True)
+    return pa.array(np.asarray(values), type=typ)
+
+
+def build_table(cols: dict[str, np.ndarray], schema: pa.Schema) -> pa.Table:
+    """Arrow table with exactly the contract schema."""
+    return pa.Table.from_arrays([to_arrow(cols[f.name], f.type) for f in schema], schema=schema)
