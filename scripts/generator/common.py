@@ -156,17 +156,24 @@ def type_emails(rng: np.random.Generator, emails: np.ndarray, messy: float = 0.2
 
 def normalize_emails(values: pd.Series) -> pd.Series:
     """marts.md: trimmed, lower-cased; valid only with exactly one '@' and a dot in the domain."""
-    s = values.astype("string").str.strip().str.lower()
-    parts = s.str.split("@")
-    ok = (s.str.count("@") == 1) & parts.str[1].fillna("").str.contains(".", regex=False)
-    return s.where(ok)
+    raw = pd.Series(values, dtype=object).reset_index(drop=True)
+    present = raw.notna().to_numpy()
+    t = raw.where(present, "").astype(str).str.strip().str.lower()
+    one_at = (t.str.count("@") == 1).to_numpy(dtype=bool)
+    dotted = t.str.split("@").str[-1].str.contains(".", regex=False).fillna(False).to_numpy(dtype=bool)
+    ok = present & one_at & dotted
+    return pd.Series(np.where(ok, t.to_numpy(dtype=object), None), dtype=object)
 
 
 def normalize_phones(values: pd.Series) -> pd.Series:
     """marts.md: digits only; 11 digits starting 7/8 or 10 starting 9 -> '+7' + last 10 digits."""
-    d = values.astype("string").str.replace(r"\D", "", regex=True)
-    ok = ((d.str.len() == 11) & d.str[0].isin(["7", "8"])) | ((d.str.len() == 10) & (d.str[0] == "9"))
-    return ("+7" + d.str[-10:]).where(ok.fillna(False))
+    raw = pd.Series(values, dtype=object).reset_index(drop=True)
+    present = raw.notna().to_numpy()
+    d = raw.where(present, "").astype(str).str.replace(r"\D", "", regex=True)
+    n = d.str.len().to_numpy(dtype=np.int64)
+    first = d.str[:1].to_numpy(dtype=object)
+    ok = present & (((n == 11) & np.isin(first, ["7", "8"])) | ((n == 10) & (first == "9")))
+    return pd.Series(np.where(ok, ("+7" + d.str[-10:]).to_numpy(dtype=object), None), dtype=object)
 
 
 # --------------------------------------------------------------------------- buffers

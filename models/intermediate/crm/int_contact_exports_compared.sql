@@ -18,13 +18,13 @@ export_days as (
     select
         export_date,
         lead(export_date) over (order by export_date) as next_export_date
-    from (select distinct export_date from contacts) as days
+    from (select distinct contacts.export_date from contacts) as exported_days
 ),
 
 tombstones as (
     select
         {%- for column in card_columns %}
-        contacts.{{ column }},
+            contacts.{{ column }},
         {%- endfor %}
         {{ local_day_end_utc('export_days.next_export_date') }} as updated_at,
         true as is_deleted,
@@ -45,7 +45,7 @@ tombstones as (
 exported as (
     select
         {%- for column in card_columns %}
-        {{ column }},
+            {{ column }},
         {%- endfor %}
         updated_at,
         is_deleted,

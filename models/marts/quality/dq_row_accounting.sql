@@ -2,27 +2,21 @@
     copy of a re-exported record, or rejected. raw_rows = staged + duplicates + rejected. -#}
 with
 
-{% for raw in raw_tables() -%}
-{{ raw.model }} as (
-    select
-        '{{ raw.table }}' as source_table,
-        _source_file as source_file,
-        _file_date as file_date,
-        count(*) as raw_rows,
-        sum(case when _reject_reason is null and not _is_duplicate then 1 else 0 end) as staged_rows,
-        sum(case when _is_duplicate then 1 else 0 end) as duplicate_rows,
-        sum(case when _reject_reason is not null then 1 else 0 end) as rejected_rows
-    from {{ ref(raw.model) }}
-    group by 1, 2, 3
-),
-
-{% endfor -%}
 accounted as (
     {%- for raw in raw_tables() %}
-    select * from {{ raw.model }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ raw.table }}' as source_table,
+            _source_file as source_file,
+            _file_date as file_date,
+            count(*) as raw_rows,
+            count(case when _reject_reason is null and not _is_duplicate then 1 end) as staged_rows,
+            count(case when _is_duplicate then 1 end) as duplicate_rows,
+            count(case when _reject_reason is not null then 1 end) as rejected_rows
+        from {{ ref(raw.model) }}
+        group by _source_file, _file_date
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 )
 

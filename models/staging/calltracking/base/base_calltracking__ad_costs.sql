@@ -22,7 +22,9 @@ checked as (
         *,
         case
             when cost_rub < 0 then 'negative cost_rub'
-            else {{ reject_reason(required=['cost_date', 'utm_source', 'utm_medium', 'utm_campaign', 'cost_rub']) }}
+            else {{ reject_reason(
+                required=['cost_date', 'utm_source', 'utm_medium', 'utm_campaign', 'cost_rub']
+            ) }}
         end as _reject_reason
     from typed
 ),

@@ -10,7 +10,8 @@ typed as (
         {{ cast_as('call_id', 'str') }} as call_id,
         {{ cast_as('session_id', 'str') }} as session_id,
         {{ normalize_phone('caller_phone') }} as caller_phone,
-        {{ is_invalid_identifier('caller_phone', normalize_phone('caller_phone')) }} as is_phone_invalid,
+        {{ is_invalid_identifier('caller_phone', normalize_phone('caller_phone')) }}
+            as is_phone_invalid,
         {{ cast_as('call_started_at', 'str') }} as call_started_at_local_text,
         {{ local_text_to_utc('call_started_at', var('calltracking_tz', 'Europe/Moscow')) }}
             as call_started_at,

@@ -1,0 +1,66 @@
+{% macro unnest_list(column) -%}
+    {#- One row per element of a list column (a table function in the select list). -#}
+    {{ return(adapter.dispatch('unnest_list', 'marketing_warehouse')(column)) }}
+{%- endmacro %}
+
+{% macro default__unnest_list(column) -%}
+    unnest({{ column }})
+{%- endmacro %}
+
+{% macro spark__unnest_list(column) -%}
+    explode({{ column }})
+{%- endmacro %}
+
+
+{% macro empty_text_list() -%}
+    {{ return(adapter.dispatch('empty_text_list', 'marketing_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__empty_text_list() -%}
+    cast([] as varchar[])
+{%- endmacro %}
+
+{% macro spark__empty_text_list() -%}
+    cast(array() as array<string>)
+{%- endmacro %}
+
+
+{% macro list_size(column) -%}
+    {{ return(adapter.dispatch('list_size', 'marketing_warehouse')(column)) }}
+{%- endmacro %}
+
+{% macro default__list_size(column) -%}
+    len({{ column }})
+{%- endmacro %}
+
+{% macro spark__list_size(column) -%}
+    size({{ column }})
+{%- endmacro %}
+
+
+{% macro date_series(start_date, end_date) -%}
+    {#- A one-column relation `date_day` with every day from start_date to end_date. -#}
+    {{ return(adapter.dispatch('date_series', 'marketing_warehouse')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__date_series(start_date, end_date) -%}
+    select cast(generate_series as date) as date_day
+    from generate_series(cast('{{ start_date }}' as date), cast('{{ end_date }}' as date), interval 1 day)
+{%- endmacro %}
+
+{% macro spark__date_series(start_date, end_date) -%}
+    select explode(sequence(to_date('{{ start_date }}'), to_date('{{ end_date }}'))) as date_day
+{%- endmacro %}
+
+
+{% macro text_list(values) -%}
+    {{ return(adapter.dispatch('text_list', 'marketing_warehouse')(values)) }}
+{%- endmacro %}
+
+{% macro default__text_list(values) -%}
+    [{% for value in values %}'{{ value }}'{{ ", " if not loop.last }}{% endfor %}]
+{%- endmacro %}
+
+{% macro spark__text_list(values) -%}
+    array({% for value in values %}'{{ value }}'{{ ", " if not loop.last }}{% endfor %})
+{%- endmacro %}

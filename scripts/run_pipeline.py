@@ -1,0 +1,142 @@
+"""Builds the warehouse from the landing zone, snapshotting each contacts export once.
+
+A landing zone holds one full CRM contacts export per day; the contact history (and so
+every "segment at send") exists only because each export is snapshotted in turn. This
+runner snapshots every export day that is newer than the last one recorded in the
+snapshot, in day order, then builds everything once. Re-running it is a no-op for days
+already done; when a new day's files land, only that day is snapshotted.
+
+Usage: python scripts/run_pipeline.py [--raw-dir DIR] [--db PATH] [--skip-build]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+SNAPSHOT = "snp_crm__contacts"
+SNAPSHOT_RELATION = "snapshots.snp_crm__contacts"
+EXPORT_FILE = re.compile(r"^contacts_(\d{4}-\d{2}-\d{2})\.parquet$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    raw_dir: Path
+    db_path: Path
+
+
+def export_days(raw_dir: Path) -> list[dt.date]:
+    """Export days of the contacts files in the landing zone, oldest first."""
+    folder = raw_dir / "crm" / "contacts"
+    days = [
+        dt.date.fromisoformat(match.group(1))
+        for match in (EXPORT_FILE.match(path.name) for path in folder.glob("*.parquet"))
+        if match
+    ]
+    return sorted(set(days))
+
+
+def last_snapshotted_day(db_path: Path) -> dt.date | None:
+    """The newest export day recorded in the snapshot, or None before the first run."""
+    if not db_path.exists():
+        return None
+    import duckdb
+
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        exists = connection.execute(
+            "select count(*) from information_schema.tables"
+            " where table_schema = 'snapshots' and table_name = ?",
+            [SNAPSHOT],
+        ).fetchone()[0]
+        if not exists:
+            return None
+        return connection.execute(f"select max(export_date) from {SNAPSHOT_RELATION}").fetchone()[0]
+
+
+def pending_days(days: list[dt.date], done_through: dt.date | None) -> list[dt.date]:
+    """Days still to snapshot. The last done day is redone: it is a no-op if complete, and
+    finishes it if the previous run was interrupted in the middle of that day."""
+    if done_through is None:
+        return days
+    return [day for day in days if day >= done_through]
+
+
+class Dbt:
+    """dbt in process, parsed once: ~0.4 s per invocation instead of ~4 s per process."""
+
+    def __init__(self) -> None:
+        from dbt.cli.main import dbtRunner
+
+        parsed = dbtRunner().invoke(["parse", "--quiet"])
+        if not parsed.success:
+            raise SystemExit(f"dbt parse failed: {parsed.exception}")
+        self._runner = dbtRunner(manifest=parsed.result)
+
+    def invoke(self, *args: str) -> None:
+        result = self._runner.invoke(list(args))
+        if not result.success:
+            raise SystemExit(f"dbt {' '.join(args)} failed: {result.exception or 'see the log above'}")
+
+
+def snapshot_day(dbt: Dbt, day: dt.date) -> None:
+    """Records one day's contacts export in the snapshot."""
+    dbt.invoke(
+        "build", "--quiet",
+        "--select", "int_contacts_snapshot_input", SNAPSHOT,
+        "--exclude", "resource_type:test",
+        "--vars", f"{{contacts_export_date: '{day.isoformat()}', skip_landing_zone_check: true}}",
+    )
+
+
+def run(settings: Settings, build: bool = True) -> list[dt.date]:
+    """Snapshots the pending export days, then builds everything; returns the days done."""
+    os.environ["MW_RAW_DIR"] = str(settings.raw_dir)
+    os.environ["MW_DUCKDB_PATH"] = str(settings.db_path)
+    os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
+    os.chdir(PROJECT_DIR)
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+
+    days = pending_days(export_days(settings.raw_dir), last_snapshotted_day(settings.db_path))
+    started = time.monotonic()
+    dbt = Dbt()
+    # Checks the landing zone once and builds what the snapshot reads.
+    dbt.invoke("build", "--quiet", "--select", "+int_contacts_snapshot_input",
+               "--exclude", "resource_type:test")
+    for number, day in enumerate(days, start=1):
+        snapshot_day(dbt, day)
+        print(f"snapshot {day}: day {number} of {len(days)}, "
+              f"{time.monotonic() - started:.1f} s elapsed", flush=True)
+    if build:
+        dbt.invoke("build")
+        print(f"build done in {time.monotonic() - started:.1f} s", flush=True)
+    return days
+
+
+def parse_args(argv: list[str] | None) -> tuple[Settings, bool]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--raw-dir", type=Path,
+                        default=Path(os.environ.get("MW_RAW_DIR", PROJECT_DIR / "seeds" / "raw")))
+    parser.add_argument("--db", type=Path, default=Path(
+        os.environ.get("MW_DUCKDB_PATH", PROJECT_DIR / "target" / "warehouse.duckdb")))
+    parser.add_argument("--skip-build", action="store_true",
+                        help="only snapshot the pending export days")
+    args = parser.parse_args(argv)
+    return Settings(args.raw_dir.resolve(), args.db.resolve()), not args.skip_build
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings, build = parse_args(argv)
+    run(settings, build=build)
+    print(f"warehouse: {settings.db_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
