@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..contract import BRANDS, TABLES_BY_FOLDER
-from .common import (DAY, MSK, NULL_TS, SEC, Buffer, Clock, Counter, diurnal_time, format_phones,
+from .common import (DAY, MSK, NULL_TS, SEC, Buffer, Clock, Counter, diurnal_time, format_phones, make_ids,
                      normalize_phones, rand_time_in_day, type_emails)
 from .people import KIND_ANON, KIND_DOCTOR, KIND_OFFLINE, KIND_PROSPECT, Cards, People
 
@@ -192,7 +192,7 @@ def build_calls(rng: np.random.Generator, clock: Clock, people: People, cards: C
     src = np.concatenate([visits.cols["utm_source"][s], off[o_camp, 0]])
     med = np.concatenate([visits.cols["utm_medium"][s], off[o_camp, 1]])
     camp = np.concatenate([visits.cols["utm_campaign"][s], off[o_camp, 2]])
-    dyn = np.char.add("+7495215", np.char.zfill(rng.integers(0, 40, len(s)).astype(str), 4)).astype(object)
+    dyn = make_ids("+7495215", rng.integers(0, 40, len(s)), 4)
     tracking = np.concatenate([dyn, off[o_camp, 3]])
     d10 = _caller_phone(rng, people, cards, person, shared_of_person)
     keep = ts < clock.end

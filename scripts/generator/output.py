@@ -68,6 +68,7 @@ def add_malformed(rng: np.random.Generator, folder: str, frame: dict[str, np.nda
     if n == 0:
         return frame
     pk = table.primary_key
+    specs = specs[:n]
     rows = rng.choice(n, size=len(specs), replace=False)
     bad = take(frame, rows)
     for j, (col, value, reason) in enumerate(specs):
