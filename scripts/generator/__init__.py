@@ -13,11 +13,11 @@ import pyarrow as pa
 from ..contract import TABLES
 from .calltracking import (COLS, build_ad_costs, build_calls, build_catalog, build_deals, build_leads,
                            build_requests, build_sessions, shared_phone_of_person)
-from .common import DAY, NULL_TS, SEC, Buffer, Clock, Counter
+from .common import Buffer, Clock, Counter
 from .crm_esp import CODE_ARR, SEGMENTS, CrmEspSimulation, build_campaigns
 from .output import (add_malformed, add_reexports, contact_history, identities, sends_truth, write_parquet,
                      write_table_days)
-from .people import KIND_ANON, KIND_DOCTOR, KIND_OFFLINE, KIND_PROSPECT, build_cards, build_people
+from .people import Cards, People, build_cards, build_people
 
 __all__ = ["generate"]
 
@@ -31,7 +31,7 @@ def _retype(values: np.ndarray) -> np.ndarray:
     return np.array([None if v is None else (v.upper() if v != v.upper() else v.lower()) for v in values], dtype=object)
 
 
-def _registry(people, cards) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _registry(people: People, cards: Cards) -> pd.DataFrame:
     """Normalized identifier -> true person (shared reception phones belong to nobody)."""
     pid = people.person_id
     parts = []
@@ -184,5 +184,3 @@ def generate(out_dir: Path, days: int = 90, contacts: int = 2500, scale: float =
     assert set(t.folder for t in TABLES) <= set(counts)
     return counts
 
-
-_unused = (DAY, NULL_TS, SEC, KIND_ANON, KIND_DOCTOR, KIND_OFFLINE, KIND_PROSPECT)

@@ -58,14 +58,14 @@ def build_catalog(rng: np.random.Generator) -> AdCatalog:
     for i, b in enumerate(BRANDS[6:10]):
         rows.append(("paid_social", "telegram", "cpc" if i % 2 else "paid_social", f"tg_channels_{b}", True))
     for i, b in enumerate(BRANDS[:5]):
-        rows.append(("display", "mytarget" if i % 2 else "dv360", "display" if i % 2 else "cpm", f"banner_{b}", True))
+        rows.append(("display", "adriver" if i % 2 else "dv360", "display" if i % 2 else "cpm", f"banner_{b}", True))
     for s in ("medportal", "doktornarabote", "vrachirf"):
         rows.append(("affiliate", s, "affiliate", f"partner_{s}_q1", True))
     for s in ("whatsapp", "telegram_bot"):
         rows.append(("messenger", s, "messenger", f"msg_{s}_bot", True))
     rows += [("paid_search", "yandex", "cpc", "ya_search_test_campaign", False),
              ("paid_social", "vk", "cpc", "vk_retarget_archive", False),
-             ("display", "mytarget", "display", "banner_brand_awareness", False)]
+             ("display", "adriver", "display", "banner_brand_awareness", False)]
     n = len(rows)
     channel = np.array([r[0] for r in rows], dtype=object)
     cost = np.where(channel == "display", rng.uniform(120, 300, n),

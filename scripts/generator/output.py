@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..contract import TABLES_BY_FOLDER
-from .common import NULL_TS, SEC, Buffer, Clock, build_table, normalize_emails, normalize_phones
+from .common import NULL_TS, SEC, Clock, build_table, normalize_emails, normalize_phones
 
 def dictionary_columns(table: pa.Table) -> list[str]:
     """Columns worth dictionary-encoding: lists and columns with few distinct values."""
@@ -28,7 +28,7 @@ def dictionary_columns(table: pa.Table) -> list[str]:
 def write_parquet(table: pa.Table, path: Path) -> None:
     """One parquet file, zstd; high-cardinality columns stay plain (smaller than dictionaries)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    level = 19 if table.num_rows < 200_000 else 6
+    level = 19 if table.num_rows <= 5_000 else 3   # small demo files: squeeze; big runs: fast
     pq.write_table(table, path, compression="zstd", compression_level=level,
                    use_dictionary=dictionary_columns(table))
 
@@ -163,7 +163,8 @@ def identities(raw: dict[str, list[np.ndarray]], registry: pd.DataFrame) -> pa.T
     """Every valid identifier seen in the raw data, with its true person."""
     frames = []
     for kind, values in raw.items():
-        s = pd.Series(np.concatenate(values) if values else [], dtype="object").dropna()
+        s = pd.Series(pd.unique(pd.Series(np.concatenate(values) if values else [], dtype="object").dropna()),
+                      dtype="object")
         if kind == "email":
             s = normalize_emails(s)
         elif kind == "phone":
@@ -181,7 +182,3 @@ def identities(raw: dict[str, list[np.ndarray]], registry: pd.DataFrame) -> pa.T
         "person_id": pa.array(out["person_id"].to_numpy(dtype=object), type=pa.string(), from_pandas=True),
         "is_shared": pa.array(out["is_shared"].astype(bool).to_numpy(), type=pa.bool_()),
     })
-
-
-def frame_of(buf: Buffer) -> dict[str, np.ndarray]:
-    return buf.frame()

@@ -9,7 +9,7 @@ sends_in_segment as (
         coalesce(sends.brand_code, 'multi_brand') as brand_code,
         sends.specialty,
         sends.email_type,
-        segment_code,
+        sends.segment_code,
         count(distinct sends.send_id) as distinct_sends
     from (
         select

@@ -49,10 +49,10 @@ clicks_before as (
     inner join clicks
         on
             registrations.contact_id = clicks.contact_id
-            and clicks.event_at <= registrations.occurred_at
-            and clicks.event_at >= {{ dbt.dateadd(
+            and registrations.occurred_at >= clicks.event_at
+            and {{ dbt.dateadd(
                 'day', -var('email_conversion_days'), 'registrations.occurred_at'
-            ) }}
+            ) }} <= clicks.event_at
 ),
 
 attributed as (

@@ -21,11 +21,15 @@ segment_runs as (
     {#- A run is a stretch of consecutive versions in one segment; it starts at a change. -#}
     select
         *,
-        sum(case when previous_segment is null or previous_segment <> activity_segment then 1 else 0 end)
-            over (
-                partition by contact_id order by valid_from
-                rows between unbounded preceding and current row
-            ) as run_number
+        sum(
+            case
+                when previous_segment is null or previous_segment <> activity_segment then 1
+                else 0
+            end
+        ) over (
+            partition by contact_id order by valid_from
+            rows between unbounded preceding and current row
+        ) as run_number
     from with_previous
 ),
 
