@@ -67,7 +67,7 @@ def generate(out_dir: Path, days: int = 90, contacts: int = 2500, scale: float =
     vol = n_cards / 3000 * days / 90
     n_doctors = round(n_cards / 1.03)
     people = build_people(rng, n_doctors, round(0.5 * n_cards), round(0.1 * n_cards), round(2.5 * n_cards),
-                          max(3, round(5 * n_cards / 3000)))
+                          max(3, round(n_cards / 500)))
     cards = build_cards(rng, people, n_cards, n_doctors, clock, new_share=0.12)
     counter = Counter()
     campaigns = build_campaigns(rng, clock, counter)

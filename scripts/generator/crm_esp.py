@@ -308,6 +308,9 @@ class CrmEspSimulation:
         pick = lambda rate: rng.choice(cand, size=min(m, int(rng.poisson(rate * m))), replace=False)  # noqa: E731
         e_mail, e_phone, e_cons = pick(0.0008), pick(0.0008), pick(0.0006)
         soft = pick(0.00003)
+        # clinic reception phones stay on their cards (>5 cards each, every day)
+        e_phone = e_phone[~self.cards.shared_card[e_phone]]
+        soft = soft[~self.cards.shared_card[soft]]
         touched = np.unique(np.concatenate([e_mail, e_phone, e_cons, soft]))
         ts = change_ts[touched]
         fresh = ts == NULL_TS
@@ -329,7 +332,7 @@ class CrmEspSimulation:
         change_ts[touched] = ts
         # purge soft-deleted cards a week later; hard-delete a few untouched ones
         purge = np.flatnonzero(self.present & (self.purge_day == d))
-        quiet = cand[change_ts[cand] == NULL_TS]
+        quiet = cand[(change_ts[cand] == NULL_TS) & ~self.cards.shared_card[cand]]
         hard = rng.choice(quiet, size=min(len(quiet), int(rng.poisson(0.000015 * m))), replace=False)
         gone = np.concatenate([purge, hard])
         self.present[gone] = False

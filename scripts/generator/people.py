@@ -144,6 +144,7 @@ class Cards:
     brand_mask: np.ndarray      # int64 bits over BRANDS (+ bit 12 for the unknown brand)
     val_tier: np.ndarray        # 0 high 1 medium 2 low
     open_affinity: np.ndarray   # float, persistent engagement propensity
+    shared_card: np.ndarray     # bool: the card carries a clinic reception phone (never edited/deleted)
 
 
 def _top_k_brands(rng: np.random.Generator, spec_idx: np.ndarray) -> np.ndarray:
@@ -210,7 +211,9 @@ def build_cards(rng: np.random.Generator, people: People, n_cards: int, n_doctor
     bad_e = rng.random(n) < 0.004
     email_raw[bad_e] = np.array([e.replace("@", ".", 1) if i % 2 == 0 else e.rsplit(".", 1)[0].replace(".", "")
                                  for i, e in enumerate(email_canon[bad_e])], dtype=object)
-    bad_p = rng.random(n) < 0.004
+    shared_card = np.zeros(n, bool)
+    shared_card[take] = True
+    bad_p = (rng.random(n) < 0.004) & ~shared_card
     phone_raw[bad_p] = np.array(["+7 (9{:02d}) {:03d}-{:02d}".format(int(a), int(b), int(c))
                                  for a, b, c in zip(rng.integers(0, 99, bad_p.sum()), rng.integers(0, 999, bad_p.sum()),
                                                     rng.integers(0, 99, bad_p.sum()))], dtype=object)
@@ -237,5 +240,5 @@ def build_cards(rng: np.random.Generator, people: People, n_cards: int, n_doctor
     return Cards(n, contact_id, person, is_primary, email_raw, email_alt_raw, phone_raw, phone_alt_raw, bad_e,
                  people.first[person], people.last[person], specialty, spec_idx, workplace, city, region,
                  reg_code, reg, rng.choice(REG_SOURCES, size=n, p=REG_SOURCE_P), consents, email_status,
-                 brand_mask, val_tier, affinity)
+                 brand_mask, val_tier, affinity, shared_card)
 

@@ -1,0 +1,154 @@
+"""The normalization, time-zone and rate macros, rendered by dbt and run in DuckDB, against
+values worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from dbt_helpers import dbt_show
+
+
+@pytest.fixture(scope="module")
+def show_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("macros") / "macros.duckdb"
+
+
+def _single_column(macro_sql: str, inputs: list[str | None], db: Path) -> list[object]:
+    values = ", ".join(
+        f"({position}, {'null' if value is None else repr(value)})"
+        for position, value in enumerate(inputs)
+    )
+    rows = dbt_show(
+        f"select position, {macro_sql} as result from (values {values}) as cases(position, raw)"
+        " order by position",
+        db,
+    )
+    return [row["result"] for row in rows]
+
+
+PHONES = {
+    "+7 (916) 123-45-67": "+79161234567",
+    "89161234567": "+79161234567",
+    "8-916-123-45-67": "+79161234567",
+    "9161234567": "+79161234567",
+    "7 916 123 45 67": "+79161234567",
+    "+7-916-123-4567": "+79161234567",
+    " 8 (495) 765 43 21 ": "+74957654321",
+    "79161234567": "+79161234567",
+    "12345": None,                 # too short
+    "+1 (212) 555-01-23": None,    # 11 digits starting 1: not Russian
+    "8916123456": None,            # 10 digits starting 8
+    "891612345678": None,          # 12 digits
+    "": None,
+    "n/a": None,
+    None: None,
+}
+
+
+def test_normalize_phone(show_db: Path) -> None:
+    raw = list(PHONES)
+    assert _single_column("{{ normalize_phone('raw') }}", raw, show_db) == list(PHONES.values())
+
+
+EMAILS = {
+    " Doc@Example.RU ": "doc@example.ru",
+    "ANNA.IVANOVA@MAIL.RU": "anna.ivanova@mail.ru",
+    "a.b+tag@sub.clinic.ru": "a.b+tag@sub.clinic.ru",
+    "no-at-sign.ru": None,
+    "two@@example.ru": None,
+    "a@b@example.ru": None,
+    "user@localhost": None,       # no dot in the domain
+    "user.name@": None,
+    "": None,
+    None: None,
+}
+
+
+def test_normalize_email(show_db: Path) -> None:
+    raw = list(EMAILS)
+    assert _single_column("{{ normalize_email('raw') }}", raw, show_db) == list(EMAILS.values())
+
+
+def test_is_invalid_identifier_flags_only_given_values(show_db: Path) -> None:
+    raw = ["doc@example.ru", "broken", "", None]
+    flags = _single_column(
+        "{{ is_invalid_identifier('raw', normalize_email('raw')) }}", raw, show_db
+    )
+    assert flags == [False, True, False, False]
+
+
+def test_calltracking_local_text_is_moscow_time(show_db: Path) -> None:
+    raw = ["05.01.2026 10:00:00", "01.01.2026 01:30:15", " 31.12.2025 23:59:59 ",
+           "31.02.2026 10:00:00", "2026-01-05 10:00:00", None]
+    converted = _single_column(
+        "{{ local_text_to_utc('raw', 'Europe/Moscow') }}", raw, show_db
+    )
+    assert converted == [
+        "2026-01-05T07:00:00", "2025-12-31T22:30:15", "2025-12-31T20:59:59", None, None, None,
+    ]
+
+
+def test_local_day_and_day_end_in_reporting_time_zone(show_db: Path) -> None:
+    rows = dbt_show(
+        "select {{ local_day(\"cast('2026-01-05 20:59:59' as timestamp)\") }} as before_midnight,"
+        " {{ local_day(\"cast('2026-01-05 21:00:00' as timestamp)\") }} as at_midnight,"
+        " {{ local_day_end_utc(\"cast('2026-01-05' as date)\") }} as day_end",
+        show_db,
+    )
+    assert rows == [{
+        "before_midnight": "2026-01-05", "at_midnight": "2026-01-06",
+        "day_end": "2026-01-05T21:00:00",
+    }]
+
+
+def test_to_utc_from_offset_text_and_timestamptz(show_db: Path) -> None:
+    rows = dbt_show(
+        "select {{ to_utc(\"'2026-01-05 10:00:00+03'\") }} as from_text,"
+        " {{ to_utc(\"cast('2026-01-05 10:00:00+00' as timestamptz)\") }} as from_tstz,"
+        " {{ to_utc(\"'not a time'\") }} as unparseable",
+        show_db,
+    )
+    assert rows == [{
+        "from_text": "2026-01-05T07:00:00", "from_tstz": "2026-01-05T10:00:00",
+        "unparseable": None,
+    }]
+
+
+# Wilson 95% intervals worked out by hand: centre (p + z²/2n) ± z·sqrt(p(1-p)/n + z²/4n²),
+# over 1 + z²/n, with z = 1.959964 (e.g. 50/1000: (0.0519207 ∓ 0.0136439) / 1.0038415).
+WILSON = [
+    (8, 10, 0.490162, 0.943318),
+    (0, 10, 0.0, 0.277533),
+    (10, 10, 0.722467, 1.0),
+    (1, 2, 0.094531, 0.905469),
+    (50, 1000, 0.038130, 0.065314),
+]
+
+
+def test_wilson_interval(show_db: Path) -> None:
+    values = ", ".join(f"({successes}, {trials})" for successes, trials, _, _ in WILSON)
+    rows = dbt_show(
+        "select successes, trials, {{ wilson_bound('successes', 'trials', 'low') }} as low,"
+        " {{ wilson_bound('successes', 'trials', 'high') }} as high,"
+        " {{ safe_divide('successes', 'trials') }} as rate"
+        f" from (values {values}) as cases(successes, trials) order by trials, successes",
+        show_db,
+    )
+    by_case = {(row["successes"], row["trials"]): row for row in rows}
+    for successes, trials, low, high in WILSON:
+        row = by_case[(successes, trials)]
+        assert row["low"] == pytest.approx(low, abs=1e-6), (successes, trials)
+        assert row["high"] == pytest.approx(high, abs=1e-6), (successes, trials)
+        assert row["rate"] == pytest.approx(successes / trials)
+
+
+def test_rates_are_null_not_infinite_on_zero_denominators(show_db: Path) -> None:
+    rows = dbt_show(
+        "select {{ safe_divide(5, 0) }} as rate, {{ wilson_bound(0, 0, 'low') }} as low,"
+        " {{ wilson_bound(0, 0, 'high') }} as high, {{ safe_divide(5, 'null') }} as unknown",
+        show_db,
+    )
+    assert rows == [{"rate": None, "low": None, "high": None, "unknown": None}]
