@@ -95,7 +95,7 @@ def snapshot_day(dbt: Dbt, day: dt.date) -> None:
     )
 
 
-def run(settings: Settings, build: bool = True) -> list[dt.date]:
+def run(settings: Settings, build: bool = True, warn_error: bool = False) -> list[dt.date]:
     """Snapshots the pending export days, then builds everything; returns the days done."""
     os.environ["MW_RAW_DIR"] = str(settings.raw_dir)
     os.environ["MW_DUCKDB_PATH"] = str(settings.db_path)
@@ -114,12 +114,12 @@ def run(settings: Settings, build: bool = True) -> list[dt.date]:
         print(f"snapshot {day}: day {number} of {len(days)}, "
               f"{time.monotonic() - started:.1f} s elapsed", flush=True)
     if build:
-        dbt.invoke("build")
+        dbt.invoke(*(["--warn-error"] if warn_error else []), "build")
         print(f"build done in {time.monotonic() - started:.1f} s", flush=True)
     return days
 
 
-def parse_args(argv: list[str] | None) -> tuple[Settings, bool]:
+def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--raw-dir", type=Path,
                         default=Path(os.environ.get("MW_RAW_DIR", PROJECT_DIR / "seeds" / "raw")))
@@ -127,13 +127,15 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, bool]:
         os.environ.get("MW_DUCKDB_PATH", PROJECT_DIR / "target" / "warehouse.duckdb")))
     parser.add_argument("--skip-build", action="store_true",
                         help="only snapshot the pending export days")
+    parser.add_argument("--warn-error", action="store_true",
+                        help="treat dbt warnings as errors in the final build")
     args = parser.parse_args(argv)
-    return Settings(args.raw_dir.resolve(), args.db.resolve()), not args.skip_build
+    return Settings(args.raw_dir.resolve(), args.db.resolve()), args
 
 
 def main(argv: list[str] | None = None) -> int:
-    settings, build = parse_args(argv)
-    run(settings, build=build)
+    settings, args = parse_args(argv)
+    run(settings, build=not args.skip_build, warn_error=args.warn_error)
     print(f"warehouse: {settings.db_path}")
     return 0
 

@@ -1,9 +1,10 @@
 {% macro wilson_bound(successes, trials, side, z=1.959963984540054) -%}
     {#- One bound of the Wilson score interval of successes / trials (95% by default);
-        null when there are no trials. side: 'low' or 'high'. -#}
+        null when there are no trials, or when successes exceed trials (then the ratio is
+        not a proportion: clicks without a tracked open for ctor, repeat registrations). -#}
     {%- set sign = '-' if side == 'low' else '+' -%}
     case
-        when {{ trials }} > 0 then
+        when {{ trials }} > 0 and {{ successes }} between 0 and {{ trials }} then
             (
                 cast({{ successes }} as double) / {{ trials }}
                 + {{ z }} * {{ z }} / (2.0 * {{ trials }})

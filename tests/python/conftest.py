@@ -1,5 +1,35 @@
+"""Shared fixtures: the warehouse built once from the bundled demo landing zone."""
+
+from __future__ import annotations
+
 import sys
 from pathlib import Path
 
+import duckdb
+import pytest
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_DIR))
+
+from dbt_helpers import run_pipeline  # noqa: E402
+
+DEMO_RAW = PROJECT_DIR / "seeds" / "raw"
+DEMO_TRUTH = PROJECT_DIR / "seeds" / "ground_truth"
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The README's build on the bundled data (day-by-day snapshots, then `dbt build
+    --warn-error`, which runs every data and unit test); returns the DuckDB file."""
+    db = tmp_path_factory.mktemp("demo") / "warehouse.duckdb"
+    done = run_pipeline(DEMO_RAW, db, "--warn-error")
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
+    return db
+
+
+@pytest.fixture()
+def demo_db(demo_warehouse: Path) -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect(str(demo_warehouse), read_only=True)
+    connection.execute("set timezone = 'UTC'")
+    yield connection
+    connection.close()

@@ -148,7 +148,9 @@ def test_wilson_interval(show_db: Path) -> None:
 def test_rates_are_null_not_infinite_on_zero_denominators(show_db: Path) -> None:
     rows = dbt_show(
         "select {{ safe_divide(5, 0) }} as rate, {{ wilson_bound(0, 0, 'low') }} as low,"
-        " {{ wilson_bound(0, 0, 'high') }} as high, {{ safe_divide(5, 'null') }} as unknown",
+        " {{ wilson_bound(0, 0, 'high') }} as high, {{ safe_divide(5, 'null') }} as unknown,"
+        " {{ safe_divide(12, 10) }} as above_one, {{ wilson_bound(12, 10, 'low') }} as low_above_one",
         show_db,
     )
-    assert rows == [{"rate": None, "low": None, "high": None, "unknown": None}]
+    assert rows == [{"rate": None, "low": None, "high": None, "unknown": None, "above_one": 1.2,
+                     "low_above_one": None}]

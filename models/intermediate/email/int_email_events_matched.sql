@@ -1,23 +1,43 @@
-{#- ESP events with their CRM contact (the ESP's contact_id, else the only contact with the
-    event's email) and the send they belong to. -#}
+{#- ESP events with their CRM contact and the send they belong to. An event without a
+    contact_id is matched by its normalized email when exactly one live contact has that
+    email at the moment of the event (contact history in business time, so the answer for
+    a past event never changes); otherwise it stays unmatched. -#}
 with
 
 events as (
     select * from {{ ref('stg_esp__events') }}
 ),
 
-email_owners as (
-    select * from {{ ref('int_contact_email_owners') }}
+versions as (
+    select * from {{ ref('int_contact_versions') }}
+),
+
+email_holders_at_event as (
+    select
+        events.event_id,
+        min(versions.contact_id) as contact_id,
+        count(distinct versions.contact_id) as holders
+    from events
+    inner join versions
+        on
+            events.email = versions.email
+            and events.event_at >= versions.valid_from
+            and (events.event_at < versions.valid_to or versions.valid_to is null)
+    where events.contact_id is null and not versions.is_deleted
+    group by events.event_id
 ),
 
 matched as (
     select
         events.event_id,
         events.campaign_id,
-        coalesce(events.contact_id, email_owners.contact_id) as contact_id,
+        case
+            when events.contact_id is not null then events.contact_id
+            when email_holders_at_event.holders = 1 then email_holders_at_event.contact_id
+        end as contact_id,
         case
             when events.contact_id is not null then 'esp_contact_id'
-            when email_owners.contact_id is not null then 'email'
+            when email_holders_at_event.holders = 1 then 'email_at_event'
             else 'unmatched'
         end as contact_match,
         events.email,
@@ -29,10 +49,8 @@ matched as (
         events.bounce_kind,
         events._file_date
     from events
-    left join email_owners
-        on
-            events.contact_id is null
-            and events.email = email_owners.email
+    left join email_holders_at_event
+        on events.event_id = email_holders_at_event.event_id
 ),
 
 with_send as (
