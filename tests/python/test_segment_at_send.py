@@ -8,22 +8,12 @@ from the raw files and the true contact history, independently of the models."""
 
 from __future__ import annotations
 
-import re
-
 import duckdb
 import pandas as pd
 import pytest
 
 from conftest import DEMO_RAW, DEMO_TRUTH
-
-EMAIL = re.compile(r"^[^@]*@[^@]*\.[^@]*$")
-
-
-def normalize_email(raw: str | None) -> str | None:
-    if raw is None:
-        return None
-    email = raw.strip().lower()
-    return email if EMAIL.match(email) else None
+from independent import contact_versions, normalize_email
 
 
 @pytest.fixture(scope="module")
@@ -40,17 +30,7 @@ def expected_sends() -> pd.DataFrame:
             list_sort(segment_codes) as segment_codes
         from '{DEMO_TRUTH}/sends.parquet'
     """).df()
-    versions = con.execute(f"""
-        select history.contact_id, cast(history.valid_from as timestamp) as valid_from,
-            cast(history.valid_to as timestamp) as valid_to, history.is_deleted, export.email
-        from '{DEMO_TRUTH}/contact_history.parquet' as history
-        inner join (
-            select distinct contact_id, email, updated_at
-            from read_parquet('{DEMO_RAW}/crm/contacts/*.parquet', union_by_name = true)
-        ) as export
-            on export.contact_id = history.contact_id and export.updated_at = history.valid_from
-    """).df()
-    versions["email"] = versions["email"].map(normalize_email)
+    versions = contact_versions(DEMO_RAW, DEMO_TRUTH)
     sends = truth.merge(sent, on="event_id", how="left", validate="one_to_one")
     sends["email"] = sends["raw_email"].map(normalize_email)
 

@@ -6,11 +6,12 @@
 ) }}
 {#- One row per send with the contact's segment at the moment of sending.
 
-    Incremental by data watermarks, never by wall clock: a run recomputes, from all their
-    events, only the sends that (a) got an event in a file newer than the table has seen
-    (new sends and late events of old sends), (b) got a registration in a newer activities
-    file, or (c) are covered by a contact version that a newer contacts export introduced.
-    Recomputing whole sends keeps an incremental run equal to a full rebuild. -#}
+    Incremental by watermarks taken from the data (never the wall clock, so a replay and a
+    full build give the same rows): a run recomputes, from all their events, only the sends
+    that (a) got an event in a file newer than the table has seen (new sends and late
+    events of old sends), (b) got a registration in a newer activities file, or (c) fall
+    in a contact version that a contacts export newer than any version the table used
+    introduced. Recomputing whole sends keeps an incremental run equal to a full rebuild. -#}
 with
 
 events as (
@@ -103,7 +104,8 @@ segment_at_send as (
         send_events.send_id,
         versions.activity_segment,
         versions.segment_codes,
-        versions.specialty
+        versions.specialty,
+        versions.export_date
     from send_events
     inner join versions
         on
@@ -140,7 +142,7 @@ sends as (
         coalesce(send_registrations.registrations, 0) as registrations,
         send_events.events_file_date,
         send_registrations.registrations_file_date,
-        (select max(versions.export_date) from versions) as contacts_export_date
+        segment_at_send.export_date as contacts_export_date
     from send_events
     left join campaigns
         on send_events.campaign_id = campaigns.campaign_id

@@ -1,0 +1,92 @@
+"""A second implementation, in pandas, of the definitions the email models implement
+(marts.md), computed straight from the raw files and the generator's true contact history.
+Tests compare the warehouse against it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+EMAIL = re.compile(r"^[^@]*@[^@]*\.[^@]*$")
+EVENT_TYPES = ["sent", "delivered", "opened", "clicked", "bounced", "unsubscribed", "complained"]
+
+
+def normalize_email(raw: str | None) -> str | None:
+    """Trimmed, lower-cased; None without exactly one '@' and a dot in the domain."""
+    if raw is None or raw != raw:
+        return None
+    email = raw.strip().lower()
+    return email if EMAIL.match(email) else None
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    connection.execute("set timezone = 'UTC'")
+    return connection
+
+
+def raw_events(raw_dir: Path) -> pd.DataFrame:
+    """ESP events with a key and a known type; a re-exported event keeps its newest file."""
+    events = _connection().execute(f"""
+        select *, regexp_extract(filename, '(\\d{{4}}-\\d{{2}}-\\d{{2}})[.]parquet$', 1) as file_day
+        from read_parquet('{raw_dir}/esp/events/*.parquet', filename = true, union_by_name = true)
+    """).df()
+    events = events[events["event_id"].notna() & events["event_type"].isin(EVENT_TYPES)]
+    events = events.sort_values(["file_day", "filename"]).drop_duplicates("event_id", keep="last")
+    events["email_normalized"] = events["email"].map(normalize_email)
+    return events.reset_index(drop=True)
+
+
+def contact_versions(raw_dir: Path, truth_dir: Path) -> pd.DataFrame:
+    """Every true version of every contact, with the normalized email it had."""
+    versions = _connection().execute(f"""
+        select history.contact_id, cast(history.valid_from as timestamp) as valid_from,
+            cast(history.valid_to as timestamp) as valid_to, history.is_deleted, export.email
+        from '{truth_dir}/contact_history.parquet' as history
+        inner join (
+            select distinct contact_id, email, updated_at
+            from read_parquet('{raw_dir}/crm/contacts/*.parquet', union_by_name = true)
+        ) as export
+            on export.contact_id = history.contact_id and export.updated_at = history.valid_from
+    """).df()
+    versions["email"] = versions["email"].map(normalize_email)
+    return versions
+
+
+def resolve_contacts(events: pd.DataFrame, versions: pd.DataFrame) -> pd.Series:
+    """The contact of each event: its contact_id, else the only live contact that had the
+    event's email at the event's moment, else None."""
+    live = versions[~versions["is_deleted"] & versions["email"].notna()]
+    anonymous = events.loc[events["contact_id"].isna(), ["event_id", "email_normalized", "event_at"]]
+    holders = anonymous.merge(live, left_on="email_normalized", right_on="email")
+    holders = holders[(holders["valid_from"] <= holders["event_at"])
+                      & (holders["valid_to"].isna() | (holders["event_at"] < holders["valid_to"]))]
+    counted = holders.groupby("event_id")["contact_id"].agg(["nunique", "first"])
+    single = counted.loc[counted["nunique"] == 1, "first"]
+    return events["contact_id"].fillna(events["event_id"].map(single))
+
+
+def funnel_per_campaign(raw_dir: Path, truth_dir: Path) -> pd.DataFrame:
+    """Sends, delivered, unique/total opens and clicks, unsubscribes and complaints per
+    campaign: a send is campaign × contact (or × email when no contact resolves)."""
+    events = raw_events(raw_dir)
+    events["contact"] = resolve_contacts(events, contact_versions(raw_dir, truth_dir))
+    events["send"] = events["campaign_id"] + "|" + events["contact"].fillna(
+        "email:" + events["email_normalized"].fillna(""))
+    per_send = pd.crosstab([events["campaign_id"], events["send"]], events["event_type"])
+    per_send = per_send.reindex(columns=EVENT_TYPES, fill_value=0)
+    per_send = per_send[per_send["sent"] > 0]
+    grouped = per_send.groupby(level="campaign_id")
+    return pd.DataFrame({
+        "sent": grouped.size(),
+        "delivered": grouped["delivered"].agg(lambda s: int((s > 0).sum())),
+        "unique_opens": grouped["opened"].agg(lambda s: int((s > 0).sum())),
+        "total_opens": grouped["opened"].sum(),
+        "unique_clicks": grouped["clicked"].agg(lambda s: int((s > 0).sum())),
+        "total_clicks": grouped["clicked"].sum(),
+        "unsubscribes": grouped["unsubscribed"].agg(lambda s: int((s > 0).sum())),
+        "complaints": grouped["complained"].agg(lambda s: int((s > 0).sum())),
+    }).sort_index()
