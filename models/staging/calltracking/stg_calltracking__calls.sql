@@ -11,6 +11,7 @@ clean as (
         caller_phone,
         is_phone_invalid,
         call_started_at_local_text,
+        call_started_at,
         duration_sec,
         is_answered,
         is_unique,
