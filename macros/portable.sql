@@ -64,3 +64,13 @@
 {% macro spark__text_list(values) -%}
     array({% for value in values %}'{{ value }}'{{ ", " if not loop.last }}{% endfor %})
 {%- endmacro %}
+
+
+{% macro half_year_start(date_column) -%}
+    {#- 1 January or 1 July of the date's year. -#}
+    cast({{ dbt.dateadd(
+        'month',
+        "case when extract(month from " ~ date_column ~ ") > 6 then 6 else 0 end",
+        dbt.date_trunc('year', date_column),
+    ) }} as date)
+{%- endmacro %}

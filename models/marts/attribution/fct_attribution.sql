@@ -25,8 +25,8 @@ in_window as (
         touches.utm_medium,
         touches.utm_campaign,
         touches.is_direct,
-        {{ dbt.datediff('touches.touched_at', 'conversions.converted_at', 'second') }} / 86400.0
-            as age_days
+        cast({{ dbt.datediff('touches.touched_at', 'conversions.converted_at', 'second') }} as double)
+        / 86400 as age_days
     from conversions
     inner join touches
         on
@@ -55,8 +55,8 @@ positioned as (
         *,
         row_number() over (partition by lead_id order by touched_at, touch_id) as touch_position,
         count(*) over (partition by lead_id) as path_length,
-        power(2.0, -age_days / 7.0) as decay_weight,
-        sum(power(2.0, -age_days / 7.0)) over (partition by lead_id) as decay_total
+        power(cast(2 as double), -age_days / 7) as decay_weight,
+        sum(power(cast(2 as double), -age_days / 7)) over (partition by lead_id) as decay_total
     from credited_touches
 ),
 
@@ -64,29 +64,29 @@ weights as (
     select
         *,
         'last_click' as model,
-        case when touch_position = path_length then 1.0 else 0.0 end as credit
+        cast(case when touch_position = path_length then 1 else 0 end as double) as credit
     from positioned
     union all
     select
         *,
         'first_click',
-        case when touch_position = 1 then 1.0 else 0.0 end
+        cast(case when touch_position = 1 then 1 else 0 end as double)
     from positioned
     union all
     select
         *,
         'linear',
-        1.0 / path_length
+        cast(1 as double) / path_length
     from positioned
     union all
     select
         *,
         'position_based',
         case
-            when path_length = 1 then 1.0
-            when path_length = 2 then 0.5
-            when touch_position = 1 or touch_position = path_length then 0.4
-            else 0.2 / (path_length - 2)
+            when path_length = 1 then cast(1 as double)
+            when path_length = 2 then cast(0.5 as double)
+            when touch_position = 1 or touch_position = path_length then cast(0.4 as double)
+            else cast(0.2 as double) / (path_length - 2)
         end
     from positioned
     union all
@@ -117,7 +117,7 @@ touch_credits as (
 ),
 
 no_touch_credits as (
-    {%- for model in ['last_click', 'first_click', 'linear', 'position_based', 'time_decay'] %}
+    {%- for model in attribution_models() %}
         select
             conversions.lead_id,
             '{{ model }}' as model,
@@ -131,7 +131,7 @@ no_touch_credits as (
             false as is_direct,
             0 as touch_position,
             0 as path_length,
-            1.0 as credit
+            cast(1 as double) as credit
         from conversions
         where conversions.lead_id not in (select in_window.lead_id from in_window)
         {%- if not loop.last %}

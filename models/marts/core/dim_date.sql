@@ -12,13 +12,7 @@ calendar as (
         cast({{ dbt.date_trunc('week', 'date_day') }} as date) as week,
         cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month,
         cast({{ dbt.date_trunc('quarter', 'date_day') }} as date) as quarter,
-        cast(
-            {{ dbt.dateadd(
-                'month',
-                "case when extract(month from date_day) > 6 then 6 else 0 end",
-                dbt.date_trunc('year', 'date_day'),
-            ) }} as date
-        ) as half_year,
+        {{ half_year_start('date_day') }} as half_year,
         cast(extract(year from date_day) as integer) as year,
         cast(extract(quarter from date_day) as integer) as quarter_of_year,
         case when extract(month from date_day) > 6 then 2 else 1 end as half_of_year,

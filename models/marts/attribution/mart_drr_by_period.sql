@@ -1,0 +1,45 @@
+{#- DRR (ad spend / revenue × 100) and CPL of won deals by month, quarter and half-year ×
+    channel × attribution model. Each period's ratio is its own spend over its own
+    revenue, never an average of the months' ratios. -#}
+with
+
+performance as (
+    select * from {{ ref('mart_channel_performance') }}
+),
+
+periods as (
+    select 'month' as period_grain, month as period, performance.* from performance
+    union all
+    select
+        'quarter',
+        cast({{ dbt.date_trunc('quarter', 'month') }} as date),
+        performance.*
+    from performance
+    union all
+    select 'half_year', {{ half_year_start('month') }}, performance.* from performance
+),
+
+summed as (
+    select
+        period_grain,
+        period,
+        channel,
+        model,
+        sum(spend_rub) as spend_rub,
+        sum(revenue_rub) as revenue_rub,
+        sum(leads) as leads,
+        sum(won) as won
+    from periods
+    group by period_grain, period, channel, model
+),
+
+with_ratios as (
+    select
+        *,
+        {{ safe_divide('spend_rub', 'revenue_rub', scale=100) }} as drr_pct,
+        {{ safe_divide('spend_rub', 'won') }} as cpl_won,
+        {{ safe_divide('spend_rub', 'leads') }} as cpl_leads
+    from summed
+)
+
+select * from with_ratios
