@@ -1,4 +1,6 @@
-{% macro markov_absorption(transitions_sql, tolerance=1e-12, max_iterations=1000, unit_test_rounds=40) %}
+{% macro markov_absorption(
+    transitions_sql, inputs, tolerance=1e-12, max_iterations=1000, unrolled_rounds=20
+) %}
     {#- Conversion probabilities of an absorbing first-order Markov chain, for the chain as
         it is and for the chain with each channel removed (the removal scenarios).
 
@@ -15,15 +17,26 @@
         stop when the largest change of any (scenario, state) is below `tolerance`. Each
         round is one join and one group-by over scenarios x transitions.
 
-        Returns {'transitions': ..., 'absorption': ...}, two relations to select from:
+        Returns {'transitions': ..., 'absorption': ...}, two relations to select from
+        (`from {{ chain.absorption }}`, no alias):
         the transitions, and (scenario, state, conversion_probability) for every scenario
         and every state left in it. On a run they are tables next to the model (drop them
-        in a post-hook); in a unit test the inputs are CTEs that cannot be queried while
-        compiling, so the same round is unrolled `unit_test_rounds` times in one query
-        (exact for the acyclic chains of unit tests, which converge in path-length
-        rounds). -#}
+        in a post-hook). When the relations transitions_sql reads (`inputs`) cannot be
+        queried while compiling (a unit test, whose inputs are CTEs; sqlfluff or
+        `dbt compile` before they are built), the same round is instead unrolled
+        `unrolled_rounds` times in one query: exact for the small acyclic chains of unit
+        tests, which converge in path-length rounds. -#}
     {%- if model.resource_type == 'unit_test' -%}
-        {{ return(markov_absorption_unrolled(transitions_sql, unit_test_rounds)) }}
+        {{ return(markov_absorption_unrolled(transitions_sql, unrolled_rounds)) }}
+    {%- endif -%}
+    {%- if execute -%}
+        {%- for input in inputs if load_relation(input) is none -%}
+            {%- if loop.first -%}
+                {%- do log('markov_absorption: ' ~ input ~ ' is not built, rounds unrolled',
+                    info=false) -%}
+                {{ return(markov_absorption_unrolled(transitions_sql, unrolled_rounds)) }}
+            {%- endif -%}
+        {%- endfor -%}
     {%- endif -%}
     {%- set transitions = api.Relation.create(
         database=this.database, schema=this.schema,
@@ -69,7 +82,9 @@
 
 
 {% macro markov_absorption_unrolled(transitions_sql, rounds) %}
-    {#- The rounds of markov_absorption chained as CTEs of one query (for unit tests). -#}
+    {#- The rounds of markov_absorption chained as CTEs of one query (for unit tests). Each
+        round's CTE is materialized where the engine allows it: DuckDB's planner inlines
+        the chain and its planning time doubles with every round. -#}
     {%- set absorption -%}
         (
             with
@@ -83,15 +98,18 @@
             ),
             {%- for round in range(1, rounds + 1) %}
 
-            absorption_{{ round }} as (
+            absorption_{{ round }} as {{ markov_materialized_cte() }} (
                 {{ markov_absorption_round_sql('transitions', 'absorption_' ~ (round - 1)) }}
             ){{ ',' if not loop.last }}
             {%- endfor %}
 
             select * from absorption_{{ rounds }}
-        )
+        ) as unrolled_absorption
     {%- endset -%}
-    {{ return({'transitions': '(' ~ transitions_sql ~ ')', 'absorption': absorption}) }}
+    {{ return({
+        'transitions': '(' ~ transitions_sql ~ ') as unrolled_transitions',
+        'absorption': absorption,
+    }) }}
 {% endmacro %}
 
 
@@ -111,7 +129,7 @@
     select distinct
         scenarios.scenario,
         transitions.from_state as state,
-        cast(0 as {{ markov_double_type() }}) as conversion_probability
+        cast(0 as double) as conversion_probability
     from {{ transitions }} as transitions
     cross join ({{ markov_scenarios_sql(transitions) }}) as scenarios
     where transitions.from_state <> scenarios.scenario
@@ -141,15 +159,18 @@
 {% endmacro %}
 
 
-{% macro markov_double_type() -%}
-    {#- A double-precision float (dbt.type_float() is single precision on DuckDB). -#}
-    {{ return(adapter.dispatch('markov_double_type', 'marketing_warehouse')()) }}
+
+{% macro markov_materialized_cte() -%}
+    {{ return(adapter.dispatch('markov_materialized_cte', 'marketing_warehouse')()) }}
 {%- endmacro %}
 
-{% macro default__markov_double_type() -%}
-    double
+{% macro default__markov_materialized_cte() -%}
 {%- endmacro %}
 
-{% macro postgres__markov_double_type() -%}
-    double precision
+{% macro duckdb__markov_materialized_cte() -%}
+    materialized
+{%- endmacro %}
+
+{% macro postgres__markov_materialized_cte() -%}
+    materialized
 {%- endmacro %}

@@ -10,7 +10,8 @@
     {%- elif kind == 'int' -%}
         {{ dbt.safe_cast(column, api.Column.translate_type('bigint')) }}
     {%- elif kind == 'float' -%}
-        {{ dbt.safe_cast(column, api.Column.translate_type('float')) }}
+        {#- float64: dbt's `float` is 4-byte REAL on DuckDB, which loses kopecks. -#}
+        {{ dbt.safe_cast(column, 'double') }}
     {%- elif kind == 'bool' -%}
         {{ dbt.safe_cast(column, api.Column.translate_type('boolean')) }}
     {%- elif kind == 'date' -%}

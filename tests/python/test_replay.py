@@ -14,7 +14,7 @@ from conftest import DEMO_RAW
 from dbt_helpers import run_pipeline
 
 FILE_DAY = re.compile(r"_(\d{4}-\d{2}-\d{2})\.parquet$")
-COMPARED_SCHEMAS = ("main", "snapshots")
+COMPARED_SCHEMAS = ("main", "snapshots", "intermediate")
 
 
 def land_files_through(raw_dir: Path, last_day: dt.date) -> None:

@@ -22,7 +22,7 @@ calls_by_phone as (
         calls.call_id,
         row_number() over (
             partition by leads.lead_id
-            order by calls.call_started_at desc, calls.call_id
+            order by calls.call_started_at desc, calls.call_id asc
         ) as recency
     from leads
     inner join calls
@@ -41,7 +41,7 @@ requests_by_contact as (
         requests.request_id,
         row_number() over (
             partition by leads.lead_id
-            order by requests.created_at desc, requests.request_id
+            order by requests.created_at desc, requests.request_id asc
         ) as recency
     from leads
     inner join requests

@@ -28,7 +28,7 @@ campaign_link_utm as (
         utm_medium,
         row_number() over (
             partition by campaign_id
-            order by count(*) desc, utm_source, utm_medium
+            order by count(*) desc, utm_source, utm_medium asc
         ) as frequency_rank
     from email_clicks
     group by campaign_id, utm_source, utm_medium

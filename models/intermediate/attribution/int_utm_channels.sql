@@ -9,13 +9,26 @@ mapping as (
 ),
 
 pairs as (
-    select utm_source, utm_medium from {{ ref('stg_calltracking__sessions') }}
+    select
+        utm_source,
+        utm_medium
+    from {{ ref('stg_calltracking__sessions') }}
     union
-    select utm_source, utm_medium from {{ ref('stg_calltracking__calls') }}
+    select
+        utm_source,
+        utm_medium
+    from {{ ref('stg_calltracking__calls') }}
     union
-    select utm_source, utm_medium from {{ ref('stg_calltracking__ad_costs') }}
+    select
+        utm_source,
+        utm_medium
+    from {{ ref('stg_calltracking__ad_costs') }}
     union
-    select utm_source, utm_medium from {{ ref('stg_esp__events') }} where event_type = 'clicked'
+    select
+        utm_source,
+        utm_medium
+    from {{ ref('stg_esp__events') }}
+    where event_type = 'clicked'
 ),
 
 matches as (

@@ -9,11 +9,23 @@ mentions as (
 ),
 
 identifier_contacts as (
-    select email_node as node, contact_node from mentions where email_node is not null
+    select
+        email_node as node,
+        contact_node
+    from mentions
+    where email_node is not null
     union all
-    select phone_node as node, contact_node from mentions where phone_node is not null
+    select
+        phone_node as node,
+        contact_node
+    from mentions
+    where phone_node is not null
     union all
-    select cookie_node as node, contact_node from mentions where cookie_node is not null
+    select
+        cookie_node as node,
+        contact_node
+    from mentions
+    where cookie_node is not null
 ),
 
 shared as (

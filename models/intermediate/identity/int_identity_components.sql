@@ -1,6 +1,7 @@
-{{ config(post_hook="drop table if exists {{ this.schema }}.{{ this.identifier }}__labels") }}
+{{ config(post_hook="{{ connected_components_drop_work_tables() }}") }}
 {#- Each identifier's connected component in the identity graph (shared identifiers left
-    out): the smallest node of the component, by iterative label propagation. -#}
+    out), labelled by its smallest node: tree hooking with pointer jumping
+    (macro connected_components). -#}
 {%- set labels = connected_components(
     edges=ref('int_identity_edges'),
     nodes="(select node from " ~ ref('int_identity_nodes') ~ " where not is_shared)",

@@ -14,11 +14,13 @@ pairs as (
     {%- set ends = ['contact_node', 'email_node', 'phone_node', 'cookie_node'] %}
     {%- for left in ends %}
         {%- for right in ends[loop.index:] %}
-            select {{ left }} as node_a, {{ right }} as node_b
+            select
+                {{ left }} as node_a,
+                {{ right }} as node_b
             from mentions
             where {{ left }} is not null and {{ right }} is not null
             {%- if not loop.last %}
-            union all
+                union all
             {%- endif %}
         {%- endfor %}
         {%- if not loop.last and ends[loop.index:] | length > 1 %}

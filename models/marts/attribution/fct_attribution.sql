@@ -25,8 +25,10 @@ in_window as (
         touches.utm_medium,
         touches.utm_campaign,
         touches.is_direct,
-        cast({{ dbt.datediff('touches.touched_at', 'conversions.converted_at', 'second') }} as double)
-        / 86400 as age_days
+        cast(
+            {{ dbt.datediff('touches.touched_at', 'conversions.converted_at', 'second') }}
+            as double
+        ) / 86400 as age_days
     from conversions
     inner join touches
         on
@@ -135,7 +137,7 @@ no_touch_credits as (
         from conversions
         where conversions.lead_id not in (select in_window.lead_id from in_window)
         {%- if not loop.last %}
-        union all
+            union all
         {%- endif %}
     {%- endfor %}
 ),

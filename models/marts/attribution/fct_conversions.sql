@@ -83,7 +83,7 @@ person_candidates as (
         on {{ identity_node('email', 'leads.email') }} = email_person.node
     left join components as cookie_person
         on {{ identity_node('cookie', 'coalesce(sessions.client_id, requests.client_id)') }}
-        = cookie_person.node
+            = cookie_person.node
     left join components as caller_person
         on {{ identity_node('phone', 'calls.caller_phone') }} = caller_person.node
 ),

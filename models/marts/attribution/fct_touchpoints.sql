@@ -43,7 +43,9 @@ touches as (
     select
         'email_click:' || event_id,
         'email_click',
-        coalesce({{ identity_node('contact', 'contact_id') }}, {{ identity_node('email', 'email') }}),
+        coalesce(
+            {{ identity_node('contact', 'contact_id') }}, {{ identity_node('email', 'email') }}
+        ),
         event_at,
         utm_source,
         utm_medium,

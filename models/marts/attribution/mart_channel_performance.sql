@@ -18,7 +18,7 @@ models as (
     {%- for model in attribution_models() %}
         select '{{ model }}' as model
         {%- if not loop.last %}
-        union all
+            union all
         {%- endif %}
     {%- endfor %}
 ),

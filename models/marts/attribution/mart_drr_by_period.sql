@@ -8,15 +8,23 @@ performance as (
 ),
 
 periods as (
-    select 'month' as period_grain, month as period, performance.* from performance
-    union all
     select
-        'quarter',
-        cast({{ dbt.date_trunc('quarter', 'month') }} as date),
+        'month' as period_grain,
+        performance.month as period,
         performance.*
     from performance
     union all
-    select 'half_year', {{ half_year_start('month') }}, performance.* from performance
+    select
+        'quarter',
+        cast({{ dbt.date_trunc('quarter', 'performance.month') }} as date),
+        performance.*
+    from performance
+    union all
+    select
+        'half_year',
+        {{ half_year_start('performance.month') }},
+        performance.*
+    from performance
 ),
 
 summed as (

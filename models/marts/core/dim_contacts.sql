@@ -7,34 +7,44 @@ snapshot as (
     where dbt_valid_to is null
 ),
 
+components as (
+    select * from {{ ref('int_identity_components') }}
+),
+
 contacts as (
     select
-        contact_id,
-        specialty,
-        workplace_type,
-        city,
-        region,
-        registered_at,
-        registration_source,
-        consent_email,
-        consent_sms,
-        consent_calls,
-        consent_messengers,
-        consent_personal_data,
-        consent_third_party,
-        email_status,
-        brands_of_interest,
-        activity_segment,
-        segment_codes,
-        email is not null as has_valid_email,
-        phone is not null as has_valid_phone,
+        snapshot.contact_id,
+        components.person_id,
+        snapshot.specialty,
+        snapshot.workplace_type,
+        snapshot.city,
+        snapshot.region,
+        snapshot.registered_at,
+        snapshot.registration_source,
+        snapshot.consent_email,
+        snapshot.consent_sms,
+        snapshot.consent_calls,
+        snapshot.consent_messengers,
+        snapshot.consent_personal_data,
+        snapshot.consent_third_party,
+        snapshot.email_status,
+        snapshot.brands_of_interest,
+        snapshot.activity_segment,
+        snapshot.segment_codes,
+        snapshot.email is not null as has_valid_email,
+        snapshot.phone is not null as has_valid_phone,
         coalesce(
-            not is_deleted and consent_email and email_status = 'valid' and email is not null,
+            not snapshot.is_deleted
+            and snapshot.consent_email
+            and snapshot.email_status = 'valid'
+            and snapshot.email is not null,
             false
         ) as is_email_addressable,
-        is_deleted,
-        updated_at
+        snapshot.is_deleted,
+        snapshot.updated_at
     from snapshot
+    left join components
+        on {{ identity_node('contact', 'snapshot.contact_id') }} = components.node
 )
 
 select * from contacts

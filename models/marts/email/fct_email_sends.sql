@@ -1,155 +1,39 @@
-{{ config(
-    materialized='incremental',
-    unique_key='send_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
-) }}
-{#- One row per send with the contact's segment at the moment of sending.
-
-    Incremental by watermarks taken from the data (never the wall clock, so a replay and a
-    full build give the same rows): a run recomputes, from all their events, only the sends
-    that (a) got an event in a file newer than the table has seen (new sends and late
-    events of old sends), (b) got a registration in a newer activities file, or (c) fall
-    in a contact version that a contacts export newer than any version the table used
-    introduced. Recomputing whole sends keeps an incremental run equal to a full rebuild. -#}
+{#- One row per send with its segment at send (int_email_sends, incremental) and the person
+    of its contact, or of its email when no contact matched. -#}
 with
+
+sends as (
+    select * from {{ ref('int_email_sends') }}
+),
 
 events as (
     select * from {{ ref('int_email_events_matched') }}
+    where event_type = 'sent'
 ),
 
-registrations as (
-    select * from {{ ref('int_email_registrations_attributed') }}
+components as (
+    select * from {{ ref('int_identity_components') }}
 ),
 
-campaigns as (
-    select * from {{ ref('stg_esp__campaigns') }}
-),
-
-versions as (
-    select * from {{ ref('int_contact_versions') }}
-),
-
-{% if is_incremental() %}
-watermarks as (
-    select
-        coalesce(max(events_file_date), cast('1900-01-01' as date)) as events_file_date,
-        coalesce(max(registrations_file_date), cast('1900-01-01' as date))
-            as registrations_file_date,
-        coalesce(max(contacts_export_date), cast('1900-01-01' as date)) as contacts_export_date
-    from {{ this }}
-),
-
-touched_sends as (
-    select events.send_id
-    from events
-    cross join watermarks
-    where events._file_date > watermarks.events_file_date
-    union all
-    select registrations.send_id
-    from registrations
-    cross join watermarks
-    where
-        registrations._file_date > watermarks.registrations_file_date
-        and registrations.send_id is not null
-    union all
-    select sends.send_id
-    from {{ this }} as sends
-    inner join versions
-        on sends.contact_id = versions.contact_id
-    cross join watermarks
-    where
-        versions.export_date > watermarks.contacts_export_date
-        and sends.sent_at >= versions.valid_from
-),
-{% endif %}
-
-send_events as (
+send_emails as (
     select
         send_id,
-        campaign_id,
-        contact_id,
-        min(case when event_type = 'sent' then event_at end) as sent_at,
-        max(contact_match) as contact_match,
-        max(case when event_type = 'delivered' then 1 else 0 end) = 1 as is_delivered,
-        max(case when event_type = 'bounced' then 1 else 0 end) = 1 as is_bounced,
-        max(case when event_type = 'bounced' then bounce_kind end) as bounce_kind,
-        sum(case when event_type = 'opened' then 1 else 0 end) as opens,
-        sum(case when event_type = 'clicked' then 1 else 0 end) as clicks,
-        min(case when event_type = 'opened' then event_at end) as first_opened_at,
-        min(case when event_type = 'clicked' then event_at end) as first_clicked_at,
-        max(case when event_type = 'unsubscribed' then 1 else 0 end) = 1 as is_unsubscribed,
-        max(case when event_type = 'complained' then 1 else 0 end) = 1 as is_complained,
-        max(_file_date) as events_file_date
+        min(email) as email
     from events
-    {% if is_incremental() -%}
-        where send_id in (select touched_sends.send_id from touched_sends)
-    {%- endif %}
-    group by send_id, campaign_id, contact_id
-    having sum(case when event_type = 'sent' then 1 else 0 end) > 0
-),
-
-send_registrations as (
-    select
-        send_id,
-        count(*) as registrations,
-        max(_file_date) as registrations_file_date
-    from registrations
-    where send_id is not null
     group by send_id
 ),
 
-segment_at_send as (
+with_person as (
     select
-        send_events.send_id,
-        versions.activity_segment,
-        versions.segment_codes,
-        versions.specialty,
-        versions.export_date
-    from send_events
-    inner join versions
-        on
-            send_events.contact_id = versions.contact_id
-            and send_events.sent_at >= versions.valid_from
-            and (send_events.sent_at < versions.valid_to or versions.valid_to is null)
-    where not versions.is_deleted
-),
-
-sends as (
-    select
-        send_events.send_id,
-        send_events.campaign_id,
-        send_events.contact_id,
-        send_events.contact_match,
-        send_events.sent_at,
-        {{ local_day('send_events.sent_at') }} as sent_date,
-        campaigns.email_type,
-        campaigns.brand_code,
-        coalesce(segment_at_send.specialty, 'unknown') as specialty,
-        coalesce(segment_at_send.activity_segment, 'unknown') as segment_at_send,
-        coalesce(segment_at_send.segment_codes, {{ empty_text_list() }}) as segment_codes_at_send,
-        send_events.is_delivered,
-        send_events.is_bounced,
-        send_events.bounce_kind,
-        send_events.opens,
-        send_events.clicks,
-        send_events.opens > 0 as is_opened,
-        send_events.clicks > 0 as is_clicked,
-        send_events.first_opened_at,
-        send_events.first_clicked_at,
-        send_events.is_unsubscribed,
-        send_events.is_complained,
-        coalesce(send_registrations.registrations, 0) as registrations,
-        send_events.events_file_date,
-        send_registrations.registrations_file_date,
-        segment_at_send.export_date as contacts_export_date
-    from send_events
-    left join campaigns
-        on send_events.campaign_id = campaigns.campaign_id
-    left join segment_at_send
-        on send_events.send_id = segment_at_send.send_id
-    left join send_registrations
-        on send_events.send_id = send_registrations.send_id
+        sends.*,
+        coalesce(contact_person.person_id, email_person.person_id) as person_id
+    from sends
+    left join send_emails
+        on sends.send_id = send_emails.send_id
+    left join components as contact_person
+        on {{ identity_node('contact', 'sends.contact_id') }} = contact_person.node
+    left join components as email_person
+        on {{ identity_node('email', 'send_emails.email') }} = email_person.node
 )
 
-select * from sends
+select * from with_person
