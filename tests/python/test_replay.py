@@ -37,7 +37,9 @@ def relations(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
 
 
 def differences(left: Path, right: Path) -> dict[str, int]:
-    """Rows in one warehouse and not the other, per relation (marts, dims, facts, snapshot)."""
+    """Rows in one warehouse and not the other, per relation (marts, dims, facts, snapshot,
+    intermediate tables). Rows are matched on their non-float columns; float columns must
+    agree to 1e-9 relative: multi-threaded sums of doubles may differ in the last bits."""
     connection = duckdb.connect()
     connection.execute(f"attach '{left}' as left_wh (read_only)")
     connection.execute(f"attach '{right}' as right_wh (read_only)")
@@ -45,12 +47,28 @@ def differences(left: Path, right: Path) -> dict[str, int]:
     assert names == relations(connection, "right_wh")
     found = {}
     for name in names:
+        schema, table = name.split(".")
+        columns = connection.execute(
+            "select column_name, data_type from information_schema.columns"
+            " where table_catalog = 'left_wh' and table_schema = ? and table_name = ?"
+            " order by ordinal_position", [schema, table],
+        ).fetchall()
+        keys = [f'"{column}"' for column, kind in columns if kind not in ("DOUBLE", "FLOAT")]
+        floats = [f'"{column}"' for column, kind in columns if kind in ("DOUBLE", "FLOAT")]
+        sums = "".join(f", sum({column}) as {column}" for column in floats)
+        grouped = "select {keys}, count(*) as _rows{sums} from {{side}}.{name} group by all".format(
+            keys=", ".join(keys), sums=sums, name=name)
+        matched = " and ".join(f"l.{key} is not distinct from r.{key}" for key in keys)
+        unequal = " or ".join(
+            [f"l._rows is distinct from r._rows"]
+            + [f"abs(coalesce(l.{column}, 0) - coalesce(r.{column}, 0))"
+               f" > 1e-9 * greatest(1, abs(coalesce(l.{column}, 0)))"
+               f" or (l.{column} is null) <> (r.{column} is null)" for column in floats])
         count = connection.execute(f"""
-            select count(*) from (
-                (select * from left_wh.{name} except all select * from right_wh.{name})
-                union all
-                (select * from right_wh.{name} except all select * from left_wh.{name})
-            )
+            select count(*)
+            from ({grouped.format(side='left_wh')}) as l
+            full outer join ({grouped.format(side='right_wh')}) as r on {matched}
+            where {unequal}
         """).fetchone()[0]
         if count:
             found[name] = count
