@@ -72,6 +72,9 @@ send_events as (
         contact_id,
         min(case when event_type = 'sent' then event_at end) as sent_at,
         max(contact_match) as contact_match,
+        min(coalesce(
+            {{ identity_node('contact', 'contact_id') }}, {{ identity_node('email', 'email') }}
+        )) as person_node,
         max(case when event_type = 'delivered' then 1 else 0 end) = 1 as is_delivered,
         max(case when event_type = 'bounced' then 1 else 0 end) = 1 as is_bounced,
         max(case when event_type = 'bounced' then bounce_kind end) as bounce_kind,
@@ -122,6 +125,7 @@ sends as (
         send_events.campaign_id,
         send_events.contact_id,
         send_events.contact_match,
+        send_events.person_node,
         send_events.sent_at,
         {{ local_day('send_events.sent_at') }} as sent_date,
         campaigns.email_type,
