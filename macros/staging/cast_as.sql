@@ -1,6 +1,10 @@
-{% macro cast_as(column, kind) -%}
+{% macro cast_as(column, kind, parsed=none) -%}
     {#- A raw column cast to its contract type (raw_exports.md "Types"); null when it does
-        not parse, so the row can be rejected with a reason instead of failing the build. -#}
+        not parse, so the row can be rejected with a reason instead of failing the build.
+        Given a list `parsed`, records the column there for unparseable_column(). -#}
+    {%- if parsed is not none and kind != 'str' -%}
+        {%- do parsed.append((column, kind)) -%}
+    {%- endif -%}
     {%- if kind == 'tstz' -%}
         {{ to_utc(column) }}
     {%- elif kind == 'ts' -%}
@@ -19,6 +23,17 @@
     {%- else -%}
         {{ exceptions.raise_compiler_error("cast_as: unknown kind " ~ kind) }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{% macro unparseable_column(parsed) -%}
+    {#- The first recorded column whose raw value is present but does not parse to its
+        contract type (a file that wrote the column with another type), or null. -#}
+    case
+        {%- for column, kind in parsed %}
+        when {{ column }} is not null and {{ cast_as(column, kind) }} is null then '{{ column }}'
+        {%- endfor %}
+    end
 {%- endmacro %}
 
 

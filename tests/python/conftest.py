@@ -20,7 +20,8 @@ DEMO_TRUTH = PROJECT_DIR / "seeds" / "ground_truth"
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The README's build on the bundled data (day-by-day snapshots, then `dbt build
-    --warn-error`, which runs every data and unit test); returns the DuckDB file."""
+    --warn-error` but for data-quality warnings, with every data and unit test); returns
+    the DuckDB file."""
     db = tmp_path_factory.mktemp("demo") / "warehouse.duckdb"
     done = run_pipeline(DEMO_RAW, db, "--warn-error")
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]

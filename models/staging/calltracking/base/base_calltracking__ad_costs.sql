@@ -1,3 +1,4 @@
+{%- set parsed = [] %}
 with
 
 source as (
@@ -7,13 +8,14 @@ source as (
 typed as (
     select
         {{ file_columns() }},
-        {{ cast_as('date', 'date') }} as cost_date,
+        {{ cast_as('date', 'date', parsed) }} as cost_date,
         nullif({{ lower_text('utm_source') }}, '') as utm_source,
         nullif({{ lower_text('utm_medium') }}, '') as utm_medium,
         nullif({{ lower_text('utm_campaign') }}, '') as utm_campaign,
-        {{ cast_as('impressions', 'int') }} as impressions,
-        {{ cast_as('clicks', 'int') }} as clicks,
-        {{ cast_as('cost_rub', 'float') }} as cost_rub
+        {{ cast_as('impressions', 'int', parsed) }} as impressions,
+        {{ cast_as('clicks', 'int', parsed) }} as clicks,
+        {{ cast_as('cost_rub', 'float', parsed) }} as cost_rub,
+        {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
 

@@ -1,3 +1,4 @@
+{%- set parsed = [] %}
 with
 
 source as (
@@ -15,14 +16,15 @@ typed as (
         {{ cast_as('call_started_at', 'str') }} as call_started_at_local_text,
         {{ local_text_to_utc('call_started_at', var('calltracking_tz', 'Europe/Moscow')) }}
             as call_started_at,
-        {{ cast_as('duration_sec', 'int') }} as duration_sec,
-        {{ cast_as('is_answered', 'bool') }} as is_answered,
-        {{ cast_as('is_unique', 'bool') }} as is_unique,
-        {{ cast_as('is_target', 'bool') }} as is_target,
+        {{ cast_as('duration_sec', 'int', parsed) }} as duration_sec,
+        {{ cast_as('is_answered', 'bool', parsed) }} as is_answered,
+        {{ cast_as('is_unique', 'bool', parsed) }} as is_unique,
+        {{ cast_as('is_target', 'bool', parsed) }} as is_target,
         nullif({{ lower_text('utm_source') }}, '') as utm_source,
         nullif({{ lower_text('utm_medium') }}, '') as utm_medium,
         nullif({{ lower_text('utm_campaign') }}, '') as utm_campaign,
-        {{ cast_as('tracking_number', 'str') }} as tracking_number
+        {{ cast_as('tracking_number', 'str') }} as tracking_number,
+        {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
 

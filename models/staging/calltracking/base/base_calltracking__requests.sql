@@ -1,3 +1,4 @@
+{%- set parsed = [] %}
 with
 
 source as (
@@ -16,7 +17,8 @@ typed as (
         {{ normalize_email('email') }} as email,
         {{ is_invalid_identifier('email', normalize_email('email')) }} as is_email_invalid,
         {{ cast_as('name', 'str') }} as name,
-        {{ cast_as('created_at', 'ts') }} as created_at
+        {{ cast_as('created_at', 'ts', parsed) }} as created_at,
+        {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
 

@@ -1,3 +1,4 @@
+{%- set parsed = [] %}
 with
 
 source as (
@@ -9,7 +10,7 @@ typed as (
         {{ file_columns() }},
         {{ cast_as('session_id', 'str') }} as session_id,
         {{ cast_as('client_id', 'str') }} as client_id,
-        {{ cast_as('started_at', 'ts') }} as started_at,
+        {{ cast_as('started_at', 'ts', parsed) }} as started_at,
         nullif({{ lower_text('utm_source') }}, '') as utm_source,
         nullif({{ lower_text('utm_medium') }}, '') as utm_medium,
         nullif({{ lower_text('utm_campaign') }}, '') as utm_campaign,
@@ -17,7 +18,8 @@ typed as (
         nullif({{ lower_text('utm_term') }}, '') as utm_term,
         nullif(trim({{ cast_as('referrer', 'str') }}), '') as referrer,
         {{ cast_as('landing_url', 'str') }} as landing_url,
-        {{ lower_text('device') }} as device
+        {{ lower_text('device') }} as device,
+        {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
 

@@ -1,3 +1,4 @@
+{%- set parsed = [] %}
 with
 
 source as (
@@ -10,11 +11,12 @@ typed as (
         {{ cast_as('activity_id', 'str') }} as activity_id,
         {{ cast_as('contact_id', 'str') }} as contact_id,
         {{ lower_text('activity_type') }} as activity_type,
-        {{ cast_as('occurred_at', 'tstz') }} as occurred_at,
+        {{ cast_as('occurred_at', 'tstz', parsed) }} as occurred_at,
         {{ lower_text('brand_code') }} as brand_code,
         {{ lower_text('utm_source') }} as utm_source,
         {{ lower_text('utm_medium') }} as utm_medium,
-        {{ lower_text('utm_campaign') }} as utm_campaign
+        {{ lower_text('utm_campaign') }} as utm_campaign,
+        {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
 

@@ -1,4 +1,5 @@
 {#- Every daily full export of the contact cards; a key repeats only across exports. -#}
+{%- set parsed = [] %}
 with
 
 source as (
@@ -19,20 +20,21 @@ typed as (
         {{ lower_text('workplace_type') }} as workplace_type,
         {{ cast_as('city', 'str') }} as city,
         {{ cast_as('region', 'str') }} as region,
-        {{ cast_as('registered_at', 'tstz') }} as registered_at,
+        {{ cast_as('registered_at', 'tstz', parsed) }} as registered_at,
         {{ lower_text('registration_source') }} as registration_source,
-        {{ cast_as('consent_email', 'bool') }} as consent_email,
-        {{ cast_as('consent_sms', 'bool') }} as consent_sms,
-        {{ cast_as('consent_calls', 'bool') }} as consent_calls,
-        {{ cast_as('consent_messengers', 'bool') }} as consent_messengers,
-        {{ cast_as('consent_personal_data', 'bool') }} as consent_personal_data,
-        {{ cast_as('consent_third_party', 'bool') }} as consent_third_party,
+        {{ cast_as('consent_email', 'bool', parsed) }} as consent_email,
+        {{ cast_as('consent_sms', 'bool', parsed) }} as consent_sms,
+        {{ cast_as('consent_calls', 'bool', parsed) }} as consent_calls,
+        {{ cast_as('consent_messengers', 'bool', parsed) }} as consent_messengers,
+        {{ cast_as('consent_personal_data', 'bool', parsed) }} as consent_personal_data,
+        {{ cast_as('consent_third_party', 'bool', parsed) }} as consent_third_party,
         {{ lower_text('email_status') }} as email_status,
         brands_of_interest,
         {{ lower_text('activity_segment') }} as activity_segment,
         segment_codes,
-        {{ cast_as('updated_at', 'tstz') }} as updated_at,
-        coalesce({{ cast_as('is_deleted', 'bool') }}, false) as is_deleted
+        {{ cast_as('updated_at', 'tstz', parsed) }} as updated_at,
+        coalesce({{ cast_as('is_deleted', 'bool', parsed) }}, false) as is_deleted,
+        {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
 

@@ -1,3 +1,4 @@
+{%- set parsed = [] %}
 with
 
 source as (
@@ -9,7 +10,8 @@ typed as (
         {{ file_columns() }},
         {{ cast_as('deal_id', 'str') }} as deal_id,
         {{ lower_text('stage') }} as stage,
-        {{ cast_as('entered_at', 'tstz') }} as entered_at
+        {{ cast_as('entered_at', 'tstz', parsed) }} as entered_at,
+        {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
 

@@ -1,3 +1,4 @@
+{%- set parsed = [] %}
 with
 
 source as (
@@ -10,10 +11,11 @@ typed as (
         {{ cast_as('deal_id', 'str') }} as deal_id,
         {{ cast_as('lead_id', 'str') }} as lead_id,
         {{ cast_as('contact_id', 'str') }} as contact_id,
-        {{ cast_as('created_at', 'tstz') }} as created_at,
+        {{ cast_as('created_at', 'tstz', parsed) }} as created_at,
         {{ lower_text('status') }} as status,
-        {{ cast_as('amount_rub', 'float') }} as amount_rub,
-        {{ cast_as('closed_at', 'tstz') }} as closed_at
+        {{ cast_as('amount_rub', 'float', parsed) }} as amount_rub,
+        {{ cast_as('closed_at', 'tstz', parsed) }} as closed_at,
+        {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
 

@@ -1,3 +1,4 @@
+{%- set parsed = [] %}
 with
 
 source as (
@@ -8,7 +9,7 @@ typed as (
     select
         {{ file_columns() }},
         {{ cast_as('lead_id', 'str') }} as lead_id,
-        {{ cast_as('created_at', 'tstz') }} as created_at,
+        {{ cast_as('created_at', 'tstz', parsed) }} as created_at,
         {{ cast_as('contact_id', 'str') }} as contact_id,
         {{ normalize_phone('phone') }} as phone,
         {{ is_invalid_identifier('phone', normalize_phone('phone')) }} as is_phone_invalid,
@@ -17,7 +18,8 @@ typed as (
         {{ lower_text('lead_channel') }} as lead_channel,
         {{ cast_as('calltracking_call_id', 'str') }} as calltracking_call_id,
         {{ cast_as('calltracking_request_id', 'str') }} as calltracking_request_id,
-        {{ lower_text('brand_code') }} as brand_code
+        {{ lower_text('brand_code') }} as brand_code,
+        {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
 

@@ -1,3 +1,4 @@
+{%- set parsed = [] %}
 with
 
 source as (
@@ -10,7 +11,8 @@ typed as (
         {{ cast_as('login_id', 'str') }} as login_id,
         {{ cast_as('contact_id', 'str') }} as contact_id,
         {{ cast_as('client_id', 'str') }} as client_id,
-        {{ cast_as('logged_in_at', 'tstz') }} as logged_in_at
+        {{ cast_as('logged_in_at', 'tstz', parsed) }} as logged_in_at,
+        {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
 

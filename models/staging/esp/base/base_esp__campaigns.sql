@@ -1,3 +1,4 @@
+{%- set parsed = [] %}
 with
 
 source as (
@@ -11,10 +12,11 @@ typed as (
         {{ cast_as('campaign_name', 'str') }} as campaign_name,
         {{ lower_text('email_type') }} as email_type,
         {{ lower_text('brand_code') }} as brand_code,
-        {{ cast_as('launched_at', 'ts') }} as launched_at,
+        {{ cast_as('launched_at', 'ts', parsed) }} as launched_at,
         {{ lower_text('utm_campaign') }} as utm_campaign,
         {{ cast_as('subject', 'str') }} as subject,
-        {{ cast_as('cost_rub', 'float') }} as cost_rub
+        {{ cast_as('cost_rub', 'float', parsed) }} as cost_rub,
+        {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
 

@@ -1,3 +1,4 @@
+{%- set parsed = [] %}
 with
 
 source as (
@@ -13,12 +14,13 @@ typed as (
         {{ normalize_email('email') }} as email,
         {{ is_invalid_identifier('email', normalize_email('email')) }} as is_email_invalid,
         {{ lower_text('event_type') }} as event_type,
-        {{ cast_as('event_at', 'ts') }} as event_at,
+        {{ cast_as('event_at', 'ts', parsed) }} as event_at,
         {{ cast_as('url', 'str') }} as url,
         {{ url_parameter('url', 'utm_source') }} as utm_source,
         {{ url_parameter('url', 'utm_medium') }} as utm_medium,
         {{ url_parameter('url', 'utm_campaign') }} as utm_campaign,
-        {{ lower_text('bounce_kind') }} as bounce_kind
+        {{ lower_text('bounce_kind') }} as bounce_kind,
+        {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
 

@@ -1,0 +1,130 @@
+{#- Identifier and reference-code checks: emails and phones present but invalid (per table
+    and file day), identifiers excluded from stitching as shared (as of the newest file
+    day), and brand or specialty codes outside the reference seeds. -#}
+{%- set identifier_columns = [
+    ('stg_crm__contacts', 'crm/contacts', 'email'),
+    ('stg_crm__contacts', 'crm/contacts', 'phone'),
+    ('stg_esp__events', 'esp/events', 'email'),
+    ('stg_crm__leads', 'crm/leads', 'email'),
+    ('stg_crm__leads', 'crm/leads', 'phone'),
+    ('stg_calltracking__calls', 'calltracking/calls', 'caller_phone'),
+    ('stg_calltracking__requests', 'calltracking/requests', 'email'),
+    ('stg_calltracking__requests', 'calltracking/requests', 'phone'),
+] -%}
+{%- set reference_columns = [
+    ('stg_crm__contacts', 'crm/contacts', 'specialty', 'specialties', 'specialty_code'),
+    ('stg_esp__campaigns', 'esp/campaigns', 'brand_code', 'brands', 'brand_code'),
+    ('stg_crm__leads', 'crm/leads', 'brand_code', 'brands', 'brand_code'),
+    ('stg_crm__activities', 'crm/activities', 'brand_code', 'brands', 'brand_code'),
+] -%}
+with
+
+mentions as (
+    select * from {{ ref('int_identity_mentions') }}
+),
+
+shared as (
+    select * from {{ ref('int_identifiers_shared') }}
+),
+
+accounting as (
+    select * from {{ ref('dq_row_accounting') }}
+),
+
+invalid_identifiers as (
+    {%- for model, table, column in identifier_columns %}
+        {%- set flag = 'is_phone_invalid' if 'phone' in column else 'is_email_invalid' %}
+        select
+            {{ 'export_date' if table == 'crm/contacts' else '_file_date' }} as day,
+            '{{ table }}.{{ column }}' as check_scope,
+            count(case when {{ flag }} then 1 end) as invalid_values,
+            count(case when {{ column }} is not null or {{ flag }} then 1 end) as present_values
+        from {{ ref(model) }}
+        group by 1
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
+),
+
+unknown_codes as (
+    {%- for model, table, column, seed, seed_column in reference_columns %}
+        select
+            rows_with_code.{{ 'export_date' if table == 'crm/contacts' else '_file_date' }} as day,
+            '{{ table }}.{{ column }}' as check_scope,
+            count(case when reference.{{ seed_column }} is null then 1 end) as unknown_rows,
+            count(*) as rows_with_code
+        from {{ ref(model) }} as rows_with_code
+        left join {{ ref(seed) }} as reference
+            on rows_with_code.{{ column }} = reference.{{ seed_column }}
+        where rows_with_code.{{ column }} is not null
+        group by 1
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
+),
+
+newest_file_day as (
+    select max(file_date) as day from accounting
+),
+
+identifier_nodes as (
+    select
+        email_node as node,
+        'email' as kind
+    from mentions
+    where email_node is not null
+    union all
+    select
+        phone_node,
+        'phone'
+    from mentions
+    where phone_node is not null
+    union all
+    select
+        cookie_node,
+        'cookie'
+    from mentions
+    where cookie_node is not null
+),
+
+identifiers_by_kind as (
+    select
+        identifier_nodes.kind,
+        count(distinct identifier_nodes.node) as identifiers,
+        count(distinct shared.node) as shared_identifiers
+    from identifier_nodes
+    left join shared
+        on identifier_nodes.node = shared.node
+    group by 1
+),
+
+checks as (
+    select
+        day,
+        'invalid_identifiers' as check_name,
+        check_scope,
+        cast(invalid_values as double) as numerator,
+        cast(present_values as double) as denominator
+    from invalid_identifiers
+    union all
+    select
+        day,
+        'unknown_reference_codes',
+        check_scope,
+        unknown_rows,
+        rows_with_code
+    from unknown_codes
+    union all
+    select
+        newest_file_day.day,
+        'identifiers_shared',
+        identifiers_by_kind.kind,
+        identifiers_by_kind.shared_identifiers,
+        identifiers_by_kind.identifiers
+    from identifiers_by_kind
+    cross join newest_file_day
+)
+
+select * from checks
