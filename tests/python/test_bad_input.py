@@ -50,7 +50,8 @@ def build_everything(raw: Path, db: Path, failing_check: str | None = None) -> N
         assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-3000:]
     else:
         assert done.returncode != 0
-        assert f"Failure in test {failing_check}" in done.stdout, done.stdout[-5000:]
+        assert f"in test {failing_check} (" in done.stdout, done.stdout[-5000:]
+        assert "configured to fail if != 0" in done.stdout
 
 
 def query(db: Path, sql: str, *params: Any) -> list[tuple]:
@@ -268,8 +269,8 @@ def test_unparseable_phone_and_email_are_kept_flagged_and_counted(raw: Path, db:
         ("ld1",), ("ld2",)]
     assert dq(db, "invalid_identifiers", "crm/leads.phone") == [
         (dt.date(2026, 1, 5), 0, 1, "pass"), (dt.date(2026, 1, 6), 1, 1, "error")]
-    assert dq(db, "invalid_identifiers", "crm/leads.email") == [
-        (dt.date(2026, 1, 6), 1, 1, "error")]
+    assert dq(db, "invalid_identifiers", "crm/leads.email") == [  # ld1 has no email
+        (dt.date(2026, 1, 5), 0, 0, "no_data"), (dt.date(2026, 1, 6), 1, 1, "error")]
     assert_nothing_lost(raw, db)
 
 
@@ -281,8 +282,9 @@ def test_events_for_an_unknown_campaign_are_kept_and_counted(raw: Path, db: Path
 
     assert query(db, "select campaign_id, email_type from main.fct_email_sends order by 1") == [
         ("cmp1", "digest"), ("cmp404", None)]
+    # Both events happened on the 5th (event day, not file day): 1 of 2, interval [0.09, 0.91].
     assert dq(db, "events_for_unknown_campaign", "esp/events") == [
-        (dt.date(2026, 1, 5), 0, 1, "pass"), (dt.date(2026, 1, 6), 1, 1, "error")]
+        (dt.date(2026, 1, 5), 1, 2, "error")]
     assert_nothing_lost(raw, db)
 
 
