@@ -1,0 +1,63 @@
+"""A run killed in the middle (SIGKILL: no clean-up of any kind) and started again ends in the
+same warehouse as a run that was never interrupted: once killed while it snapshots a day,
+once killed in the middle of the final build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from dbt_helpers import PROJECT_DIR, dbt_env, run_pipeline
+from test_replay import differences, land_files_through
+
+FIRST_DAY = dt.date(2026, 1, 5)
+
+
+def run_until(raw_dir: Path, db: Path, marker: str, delay_s: float) -> str:
+    """Starts the pipeline, kills it `delay_s` after a line containing `marker` appears, and
+    returns what it printed. Fails if the run finished before it could be killed."""
+    process = subprocess.Popen(
+        [sys.executable, "scripts/run_pipeline.py", "--raw-dir", str(raw_dir), "--db", str(db)],
+        cwd=PROJECT_DIR, env={**dbt_env(raw_dir, db), "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    printed = []
+    for line in process.stdout:
+        printed.append(line)
+        if marker in line:
+            time.sleep(delay_s)
+            break
+    assert process.poll() is None, "the run ended before it was killed:\n" + "".join(printed)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    return "".join(printed)
+
+
+def test_killed_runs_recover_to_the_uninterrupted_state(tmp_path: Path) -> None:
+    last_day = FIRST_DAY + dt.timedelta(days=11)
+    uninterrupted_raw, raw = tmp_path / "raw_uninterrupted", tmp_path / "raw"
+    land_files_through(uninterrupted_raw, last_day)
+    uninterrupted = tmp_path / "uninterrupted.duckdb"
+    done = run_pipeline(uninterrupted_raw, uninterrupted)
+    assert done.returncode == 0, done.stdout[-3000:]
+
+    land_files_through(raw, FIRST_DAY + dt.timedelta(days=5))
+    db = tmp_path / "killed.duckdb"
+    done = run_pipeline(raw, db)
+    assert done.returncode == 0, done.stdout[-3000:]
+    land_files_through(raw, last_day)
+
+    # Killed while the second of the new days is being snapshotted, then in the final build.
+    printed = run_until(raw, db, marker="day 1 of", delay_s=0.3)
+    assert "day 2 of" not in printed
+    printed = run_until(raw, db, marker="START sql table model main.fct_", delay_s=0.5)
+    assert "build done" not in printed
+    done = run_pipeline(raw, db)
+    assert done.returncode == 0, done.stdout[-3000:]
+
+    assert differences(uninterrupted, db) == {}
