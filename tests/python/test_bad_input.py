@@ -117,6 +117,15 @@ def test_file_that_is_not_parquet_stops_the_run_naming_it(raw: Path, db: Path) -
     assert "No magic bytes found" in done.stdout
 
 
+def test_stray_file_that_is_no_parquet_file_stops_the_run_naming_it(raw: Path, db: Path) -> None:
+    (raw / "crm/leads/leads_2026-01-06.csv").write_text("lead_id\nld2\n")
+
+    done = run_dbt(STAGING_ONLY, raw, db)
+
+    assert done.returncode != 0
+    assert "file 'crm/leads/leads_2026-01-06.csv' is not a parquet file" in done.stdout
+
+
 def test_empty_zero_byte_file_stops_the_run_naming_it(raw: Path, db: Path) -> None:
     (raw / "crm/leads/leads_2026-01-06.parquet").write_bytes(b"")
 
