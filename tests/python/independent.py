@@ -90,3 +90,29 @@ def funnel_per_campaign(raw_dir: Path, truth_dir: Path) -> pd.DataFrame:
         "unsubscribes": grouped["unsubscribed"].agg(lambda s: int((s > 0).sum())),
         "complaints": grouped["complained"].agg(lambda s: int((s > 0).sum())),
     }).sort_index()
+
+
+def funnel_per_send(raw_dir: Path, truth_dir: Path, time_zone: str = "Europe/Moscow") -> pd.DataFrame:
+    """One row per send (as in funnel_per_campaign) with its campaign, email type, the
+    day of its first `sent` event in the reporting time zone, and the flags delivered,
+    opened, clicked (0/1)."""
+    events = raw_events(raw_dir)
+    events["contact"] = resolve_contacts(events, contact_versions(raw_dir, truth_dir))
+    events["send"] = events["campaign_id"] + "|" + events["contact"].fillna(
+        "email:" + events["email_normalized"].fillna(""))
+    per_send = pd.crosstab(events["send"], events["event_type"])
+    per_send = per_send.reindex(columns=EVENT_TYPES, fill_value=0)
+    per_send = (per_send[per_send["sent"] > 0] > 0).astype(int)
+    sent = events[events["event_type"] == "sent"].groupby("send").agg(
+        campaign_id=("campaign_id", "first"), sent_at=("event_at", "min"))
+    per_send = per_send.join(sent, how="inner")
+    local = per_send["sent_at"].dt.tz_localize("UTC").dt.tz_convert(time_zone)
+    per_send["sent_date"] = local.dt.date
+    campaigns = _connection().execute(f"""
+        select campaign_id, email_type from (
+            select *, row_number() over (partition by campaign_id order by filename desc) as newest
+            from read_parquet('{raw_dir}/esp/campaigns/*.parquet', filename = true)
+            where campaign_id is not null
+        ) where newest = 1
+    """).df()
+    return per_send.reset_index().merge(campaigns, on="campaign_id", how="left")
