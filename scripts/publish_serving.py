@@ -113,9 +113,11 @@ def literal(text: str) -> str:
 def list_marts(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
     """The marts of the warehouse: relations of schema main named dim_/fct_/mart_/dq_."""
     names = connection.execute(
-        "select table_name from information_schema.tables"
-        " where table_catalog = ? and table_schema = 'main' order by table_name",
-        [catalog],
+        "select table_name from duckdb_tables() where database_name = $catalog"
+        " and schema_name = 'main'"
+        " union all select view_name from duckdb_views() where database_name = $catalog"
+        " and schema_name = 'main' and not internal order by 1",
+        {"catalog": catalog},
     ).fetchall()
     return [name for (name,) in names if name.startswith(MART_PREFIXES)]
 
@@ -216,6 +218,8 @@ def write_aside(warehouse: Path, version: str, database: Path,
         connection.execute(f"attach {literal(str(warehouse))} as wh (read_only)")
         connection.execute(f"attach {literal(str(database))} as srv")
         names = list_marts(connection, "wh")
+        # One transaction for every write to the new file (much cheaper than one per statement).
+        connection.execute("begin transaction")
         if not names:
             raise RuntimeError(f"no dim_/fct_/mart_/dq_ relation in {warehouse}: "
                                "nothing to publish")
@@ -258,6 +262,7 @@ def write_aside(warehouse: Path, version: str, database: Path,
                            "'What this serving copy holds: one row per mart, with its row count, "
                            "an order-independent checksum (sum of hash(row)) and the parquet "
                            "file of the same version.'")
+        connection.execute("commit")
         connection.execute("detach srv")  # checkpoints: the file is complete, no WAL left
     finally:
         connection.close()

@@ -691,10 +691,10 @@ def row_accounting(serving: Serving, problem: str = "") -> str:
     for _, label, x in columns:
         out.append(text(x, 18, label, anchor="end", css="colhead"))
     out.append(text(670, 18, "not staged, share of raw:", css="colhead"))
-    out.append('<rect x="842" y="8" width="10" height="10" fill="#9aa7b8"/>')
-    out.append(text(856, 18, "duplicates", size=12))
-    out.append('<rect x="930" y="8" width="10" height="10" fill="#e15759"/>')
-    out.append(text(944, 18, "rejected", size=12))
+    out.append('<rect x="862" y="8" width="10" height="10" fill="#9aa7b8"/>')
+    out.append(text(876, 18, "duplicates", size=12))
+    out.append('<rect x="950" y="8" width="10" height="10" fill="#e15759"/>')
+    out.append(text(964, 18, "rejected", size=12))
     peak = max([(row["duplicates"] + row["rejected"]) / row["raw"] for row in rows if row["raw"]]
                + [1e-9])
     for number, row in enumerate(rows):
