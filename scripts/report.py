@@ -22,9 +22,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
+
+if TYPE_CHECKING:
+    from scripts.publish_serving import Publication
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 REPORT_NAME = "report.html"
@@ -850,7 +853,7 @@ def render_report(serving_db: Path, out: Path) -> Path:
     return out
 
 
-def render_after_publish(publication: Any) -> Path:
+def render_after_publish(publication: Publication) -> Path:
     """What the pipeline runner calls after publishing: the report beside the serving copy."""
     out = render_report(publication.database, publication.serving_dir / REPORT_NAME)
     print(f"report: {out} ({out.stat().st_size / 1024:.0f} KB)", flush=True)
