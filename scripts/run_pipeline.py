@@ -122,6 +122,11 @@ def run(settings: Settings, build: bool = True, warn_error: bool = False) -> lis
     if build:
         dbt.invoke(*(WARN_ERROR if warn_error else []), "build")
         print(f"build done in {time.monotonic() - started:.1f} s", flush=True)
+        # Only a successful build reaches this: publish the serving copy, then the report.
+        sys.path.insert(0, str(PROJECT_DIR))
+        from scripts import publish_serving, report
+
+        report.render_after_publish(publish_serving.publish_after_build(settings.db_path))
     return days
 
 

@@ -1,0 +1,350 @@
+"""Publishes the marts of a finished build to the serving copy that BI tools read.
+
+BI tools never open the build's DuckDB file: a reader would block the next build (DuckDB
+allows one writing process, and a reader's lock stops it) and could see a build half done.
+Instead every successful build publishes, next to the warehouse file:
+
+    serving/
+      serving.duckdb            every mart (dim_*, fct_*, mart_*, dq_* of schema main) as a
+                                table, plus meta.serving_manifest: per mart its rows and checksum
+      parquet -> parquet-<v>    a symlink to the current version's directory
+      parquet-<v>/<mart>.parquet, parquet-<v>/manifest.json
+
+The swap is atomic. Everything is written aside first (a `.partial` file and directory),
+checked against the warehouse, then put in place by rename: `os.replace` of the DuckDB file
+and of the `parquet` symlink. A reader opens either the old or the new file and resolves
+either the old or the new directory, never a mixture; a reader that has the old file open
+keeps reading it (Linux keeps a replaced file alive while it is open). A build that fails
+never gets here, and a publication that fails removes its partial files: the previous
+serving copy stays byte for byte. The previous parquet version is kept for readers still
+inside it; older ones are removed.
+
+Usage: python scripts/publish_serving.py [--db PATH] [--serving-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+MART_PREFIXES = ("dim_", "fct_", "mart_", "dq_")
+DATABASE_NAME = "serving.duckdb"
+PARQUET_LINK = "parquet"
+PARQUET_VERSION_PREFIX = "parquet-"
+MANIFEST_NAME = "manifest.json"
+META_TABLE = "meta.serving_manifest"
+PARTIAL = ".partial"
+LOCK_NAME = ".publish.lock"
+# Versions kept besides the current one, for readers that resolved the link before a swap.
+KEEP_PREVIOUS_VERSIONS = 1
+# Parquet has no 128-bit integer (DuckDB would write a lossy DOUBLE): such columns (sums of
+# integers) are written as DECIMAL(38, 0), which every parquet reader takes losslessly.
+PARQUET_CASTS = {"HUGEINT": "decimal(38, 0)", "UHUGEINT": "decimal(38, 0)"}
+
+
+@dataclass(frozen=True)
+class MartCopy:
+    name: str
+    rows: int
+    checksum: int
+    parquet_checksum: int
+
+
+@dataclass(frozen=True)
+class Publication:
+    serving_dir: Path
+    version: str
+    marts: tuple[MartCopy, ...]
+    seconds: float
+
+    @property
+    def database(self) -> Path:
+        return self.serving_dir / DATABASE_NAME
+
+    @property
+    def parquet_dir(self) -> Path:
+        return self.serving_dir / PARQUET_LINK
+
+
+def serving_dir_for(db_path: Path) -> Path:
+    """The serving directory of a warehouse file: `serving/` beside it."""
+    return db_path.resolve().parent / "serving"
+
+
+def release_dbt_connections() -> None:
+    """Closes the database dbt-duckdb keeps open after an in-process invoke (its profile
+    option keep_open defaults to true), so this process can attach the warehouse."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:
+        return
+    environment = DuckDBConnectionManager._ENV  # noqa: SLF001 (no public accessor)
+    DuckDBConnectionManager.close_all_connections()
+    if environment is not None:
+        environment.close()
+
+
+def checksum_sql(relation: str) -> str:
+    """Rows and an order-independent checksum of a relation (sum of the rows' hashes)."""
+    return f"select count(*), coalesce(sum(hash(served)), 0) from {relation} as served"
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def list_marts(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
+    """The marts of the warehouse: relations of schema main named dim_/fct_/mart_/dq_."""
+    names = connection.execute(
+        "select table_name from duckdb_tables() where database_name = $catalog"
+        " and schema_name = 'main'"
+        " union all select view_name from duckdb_views() where database_name = $catalog"
+        " and schema_name = 'main' and not internal order by 1",
+        {"catalog": catalog},
+    ).fetchall()
+    return [name for (name,) in names if name.startswith(MART_PREFIXES)]
+
+
+def parquet_projection(columns: list[tuple[str, str]]) -> str:
+    """The select list that writes a relation of these (name, type) columns to parquet
+    without loss."""
+    return ", ".join(
+        f"cast({quote(name)} as {PARQUET_CASTS[kind]}) as {quote(name)}"
+        if kind in PARQUET_CASTS else quote(name)
+        for name, kind in columns
+    )
+
+
+def model_descriptions(manifest: Path) -> dict[str, tuple[str, dict[str, str]]]:
+    """Model and column descriptions from dbt's manifest.json, to carry into the serving
+    copy as comments (BI tools show them); empty when there is no manifest."""
+    if not manifest.exists():
+        return {}
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    return {
+        node["name"]: (node.get("description", ""),
+                       {name: column.get("description", "")
+                        for name, column in node.get("columns", {}).items()})
+        for node in nodes if node.get("resource_type") == "model"
+    }
+
+
+def comment_statements(mart: str, columns: list[tuple[str, str]],
+                       described: tuple[str, dict[str, str]] | None) -> list[str]:
+    """COMMENT statements carrying a model's descriptions to its table in the serving copy."""
+    if not described:
+        return []
+    table_description, column_descriptions = described
+    relation = f"srv.main.{quote(mart)}"
+    statements = [f"comment on table {relation} is {literal(table_description.strip())}"
+                  ] if table_description.strip() else []
+    names = {name for name, _ in columns}
+    statements += [
+        f"comment on column {relation}.{quote(column)} is {literal(text.strip())}"
+        for column, text in column_descriptions.items() if text.strip() and column in names
+    ]
+    return statements
+
+
+def fsync_path(path: Path) -> None:
+    """Flushes a file or a directory entry to disk, so a crash cannot publish a torn file."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+@contextmanager
+def publish_lock(serving_dir: Path) -> Iterator[None]:
+    """One publication at a time per serving directory."""
+    with open(serving_dir / LOCK_NAME, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def new_version() -> str:
+    """Sortable and unique: UTC time to the microsecond."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def remove_partials(serving_dir: Path) -> None:
+    """Leftovers of a publication that crashed (they were never visible to readers)."""
+    for leftover in serving_dir.glob(f"*{PARTIAL}"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink()
+
+
+def remove_old_versions(serving_dir: Path, current: str) -> None:
+    versions = sorted(path.name for path in serving_dir.glob(PARQUET_VERSION_PREFIX + "*")
+                      if path.is_dir() and not path.name.endswith(PARTIAL))
+    keep = {current, *[name for name in versions if name < current][-KEEP_PREVIOUS_VERSIONS:]}
+    for name in versions:
+        if name not in keep:
+            shutil.rmtree(serving_dir / name)
+
+
+def write_aside(warehouse: Path, version: str, database: Path,
+                parquet_dir: Path) -> list[MartCopy]:
+    """Writes the serving DuckDB file and the parquet files of one version aside, checks
+    both against the warehouse, and returns the marts."""
+    published_at = dt.datetime.now(dt.timezone.utc)
+    descriptions = model_descriptions(PROJECT_DIR / "target" / "manifest.json")
+    marts: list[MartCopy] = []
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"attach {literal(str(warehouse))} as wh (read_only)")
+        connection.execute(f"attach {literal(str(database))} as srv")
+        names = list_marts(connection, "wh")
+        # One transaction for every write to the new file (much cheaper than one per statement).
+        connection.execute("begin transaction")
+        if not names:
+            raise RuntimeError(f"no dim_/fct_/mart_/dq_ relation in {warehouse}: "
+                               "nothing to publish")
+        for name in names:
+            source, served = f"wh.main.{quote(name)}", f"srv.main.{quote(name)}"
+            parquet = parquet_dir / f"{name}.parquet"
+            connection.execute(f"create table {served} as select * from {source}")
+            columns = [(name, kind) for name, kind, *_ in
+                       connection.execute(f"describe {source}").fetchall()]
+            projection = parquet_projection(columns)
+            connection.execute(f"copy (select {projection} from {source}) to "
+                               f"{literal(str(parquet))} (format parquet, compression zstd)")
+            comments = comment_statements(name, columns, descriptions.get(name))
+            if comments:
+                connection.execute(";\n".join(comments))
+            expected = connection.execute(checksum_sql(source)).fetchone()
+            copied = connection.execute(checksum_sql(served)).fetchone()
+            expected_parquet = connection.execute(
+                checksum_sql(f"(select {projection} from {source})")).fetchone()
+            written = connection.execute(
+                checksum_sql(f"read_parquet({literal(str(parquet))})")).fetchone()
+            if copied != expected or written != expected_parquet:
+                raise RuntimeError(f"{name}: the copy differs from the warehouse "
+                                   f"(duckdb {copied} vs {expected}, parquet {written} vs "
+                                   f"{expected_parquet})")
+            marts.append(MartCopy(name, int(expected[0]), int(expected[1]), int(written[1])))
+        connection.execute("create schema srv.meta")
+        connection.execute(f"""
+            create table srv.{META_TABLE} (
+                mart varchar primary key, row_count bigint, row_checksum hugeint,
+                parquet_file varchar, parquet_checksum hugeint,
+                version varchar, published_at timestamptz, warehouse varchar)""")
+        connection.executemany(
+            f"insert into srv.{META_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [[mart.name, mart.rows, mart.checksum,
+              f"{PARQUET_VERSION_PREFIX}{version}/{mart.name}.parquet", mart.parquet_checksum,
+              version, published_at, str(warehouse)] for mart in marts],
+        )
+        connection.execute(f"comment on table srv.{META_TABLE} is "
+                           "'What this serving copy holds: one row per mart, with its row count, "
+                           "an order-independent checksum (sum of hash(row)) and the parquet "
+                           "file of the same version.'")
+        connection.execute("commit")
+        connection.execute("detach srv")  # checkpoints: the file is complete, no WAL left
+    finally:
+        connection.close()
+    manifest = {
+        "version": version,
+        "published_at": published_at.isoformat(),
+        "warehouse": str(warehouse),
+        "marts": {mart.name: {"file": f"{mart.name}.parquet", "rows": mart.rows,
+                              "checksum": str(mart.parquet_checksum)} for mart in marts},
+    }
+    (parquet_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n")
+    return marts
+
+
+def publish(warehouse: Path, serving_dir: Path | None = None) -> Publication:
+    """Copies the marts of `warehouse` to the serving directory and swaps them in
+    atomically; returns what was published."""
+    started = time.monotonic()
+    warehouse = warehouse.resolve()
+    if not warehouse.exists():
+        raise FileNotFoundError(f"no warehouse at {warehouse}")
+    serving_dir = (serving_dir or serving_dir_for(warehouse)).resolve()
+    serving_dir.mkdir(parents=True, exist_ok=True)
+    link = serving_dir / PARQUET_LINK
+    if link.exists() and not link.is_symlink():
+        raise RuntimeError(f"{link} is a real directory; it must be the symlink this script "
+                           "manages (move it away)")
+    with publish_lock(serving_dir):
+        remove_partials(serving_dir)
+        version = new_version()
+        database_aside = serving_dir / f".{DATABASE_NAME}.{version}{PARTIAL}"
+        parquet_aside = serving_dir / f"{PARQUET_VERSION_PREFIX}{version}{PARTIAL}"
+        parquet_final = serving_dir / f"{PARQUET_VERSION_PREFIX}{version}"
+        link_aside = serving_dir / f".{PARQUET_LINK}.{version}{PARTIAL}"
+        database_swapped = False
+        try:
+            parquet_aside.mkdir()
+            marts = write_aside(warehouse, version, database_aside, parquet_aside)
+            for path in [*parquet_aside.iterdir(), parquet_aside, database_aside]:
+                fsync_path(path)
+            # The swap: each step is one atomic rename. The parquet version directory is
+            # complete before its name appears; the DuckDB file, then the link, switch over.
+            parquet_aside.rename(parquet_final)
+            os.replace(database_aside, serving_dir / DATABASE_NAME)
+            database_swapped = True
+            os.symlink(parquet_final.name, link_aside)
+            os.replace(link_aside, link)
+            fsync_path(serving_dir)
+        except BaseException:
+            remove_partials(serving_dir)
+            # The manifest of a swapped DuckDB file names this version's parquet directory.
+            if parquet_final.exists() and not database_swapped:
+                shutil.rmtree(parquet_final)
+            raise
+        remove_old_versions(serving_dir, parquet_final.name)
+    return Publication(serving_dir, version, tuple(marts), time.monotonic() - started)
+
+
+def publish_after_build(warehouse: Path) -> Publication:
+    """What the pipeline runner calls after a successful build: releases dbt's hold on the
+    warehouse, publishes, and prints where the serving copy is."""
+    release_dbt_connections()
+    publication = publish(warehouse)
+    print(f"serving copy: {publication.database} and {publication.parquet_dir}/ "
+          f"({len(publication.marts)} marts, version {publication.version}, "
+          f"{publication.seconds:.1f} s)", flush=True)
+    return publication
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, default=Path(
+        os.environ.get("MW_DUCKDB_PATH", PROJECT_DIR / "target" / "warehouse.duckdb")))
+    parser.add_argument("--serving-dir", type=Path, default=None,
+                        help="default: serving/ beside the warehouse file")
+    args = parser.parse_args(argv)
+    publication = publish(args.db, args.serving_dir)
+    print(f"serving copy: {publication.database} and {publication.parquet_dir}/ "
+          f"({len(publication.marts)} marts, version {publication.version}, "
+          f"{publication.seconds:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
