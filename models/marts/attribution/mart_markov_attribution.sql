@@ -169,10 +169,14 @@ chain_absorption as (
 
 chain_totals as (
     select
-        cast(sum(case when from_state = '(start)' then transitions else 0 end)
-            as {{ dbt.type_bigint() }}) as chain_paths,
-        cast(sum(case when to_state = '(conversion)' then transitions else 0 end)
-            as {{ dbt.type_bigint() }}) as chain_conversions,
+        cast(
+            sum(case when from_state = '(start)' then transitions else 0 end)
+            as {{ dbt.type_bigint() }}
+        ) as chain_paths,
+        cast(
+            sum(case when to_state = '(conversion)' then transitions else 0 end)
+            as {{ dbt.type_bigint() }}
+        ) as chain_conversions,
         sum(case when to_state = '(conversion)' then revenue_rub else 0 end)
             as chain_revenue_rub
     from chain_transitions
