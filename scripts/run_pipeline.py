@@ -26,6 +26,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 SNAPSHOT = "snp_crm__contacts"
 SNAPSHOT_RELATION = "snapshots.snp_crm__contacts"
 SNAPSHOT_INPUT = "int_contacts_snapshot_input"
+CONTACTS_BASE = "base_crm__contacts"
 SNAPSHOT_REPLAYED = "int_contacts_snapshot_replayed"
 EXPORT_FILE = re.compile(r"^contacts_(\d{4}-\d{2}-\d{2})\.parquet$")
 
@@ -135,7 +136,10 @@ def run(settings: Settings, build: bool = True, warn_error: bool = False,
             print(f"snapshot {day}: day {number} of {len(days)}, "
                   f"{time.monotonic() - started:.1f} s elapsed", flush=True)
     if build:
-        dbt.invoke(*(["--warn-error"] if warn_error else []), "build")
+        # The contacts base table was built above from the same files: reading every export
+        # again would be the build's most expensive step (it has no tests of its own).
+        dbt.invoke(*(["--warn-error"] if warn_error else []), "build",
+                   "--exclude", CONTACTS_BASE)
         print(f"build done in {time.monotonic() - started:.1f} s", flush=True)
     return days
 

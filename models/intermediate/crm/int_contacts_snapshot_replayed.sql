@@ -8,7 +8,9 @@
     no version yet or its updated_at is later than the current version's valid_from, which
     is the newest updated_at recorded for the key so far, and hence the newest updated_at of
     any earlier export of it. The recorded row closes the previous version at its own
-    updated_at. The meta columns are computed as the snapshot materialization does. -#}
+    updated_at. The meta columns are computed as the snapshot materialization does. The
+    windows run over the key columns only; the cards are joined back to the few rows that
+    become versions. -#}
 {%- set keys = replayed_snapshot_keys('snp_crm__contacts') -%}
 {%- set unique_key = keys.unique_key -%}
 {%- set updated_at = keys.updated_at -%}
@@ -18,36 +20,52 @@ exported as (
     select * from {{ ref('int_contact_exports_compared') }}
 ),
 
-with_newest_earlier_update as (
+updates as (
     select
-        *,
+        {{ unique_key }},
+        export_date,
+        {{ updated_at }},
         max({{ updated_at }}) over (
             partition by {{ unique_key }}
             order by export_date
             rows between unbounded preceding and 1 preceding
-        ) as _newest_earlier_update
+        ) as newest_earlier_update
     from exported
 ),
 
 recorded as (
-    select {{ select_all_except(['_newest_earlier_update']) }}
-    from with_newest_earlier_update
+    select
+        {{ unique_key }},
+        export_date,
+        lead({{ updated_at }}) over (
+            partition by {{ unique_key }}
+            order by export_date
+        ) as valid_to
+    from updates
     where
-        _newest_earlier_update is null
-        or {{ updated_at }} > _newest_earlier_update
+        newest_earlier_update is null
+        or {{ updated_at }} > newest_earlier_update
+),
+
+recorded_cards as (
+    select
+        exported.*,
+        recorded.valid_to as _valid_to
+    from exported
+    inner join recorded
+        on
+            exported.{{ unique_key }} = recorded.{{ unique_key }}
+            and exported.export_date = recorded.export_date
 ),
 
 versions as (
     select
-        *,
+        {{ select_all_except(['_valid_to']) }},
         {{ snapshot_hash_arguments(api.Relation.scd_args(unique_key, updated_at)) }} as dbt_scd_id,
         {{ updated_at }} as dbt_updated_at,
         {{ updated_at }} as dbt_valid_from,
-        lead({{ updated_at }}) over (
-            partition by {{ unique_key }}
-            order by export_date
-        ) as dbt_valid_to
-    from recorded
+        _valid_to as dbt_valid_to
+    from recorded_cards
 )
 
 select * from versions
