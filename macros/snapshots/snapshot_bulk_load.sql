@@ -72,8 +72,22 @@
         {{ create_table_as(false, scratch, 'select * from ' ~ ref(history_model)) }}
     {%- endcall -%}
     {%- do adapter.rename_relation(scratch, target) -%}
-    {%- do adapter.commit() -%}
+    {%- do commit_operation() -%}
     {%- set loaded = run_query("select count(*) from " ~ target).columns[0].values()[0] -%}
     {{ log(target ~ ": " ~ loaded ~ " rows loaded from " ~ history_model, info=true) }}
     {{ return(true) }}
+{%- endmacro %}
+
+
+{% macro commit_operation() -%}
+    {#- Commits what a run-operation wrote (dbt does not commit an operation by itself). -#}
+    {{ return(adapter.dispatch('commit_operation', 'marketing_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__commit_operation() -%}
+    {%- do adapter.commit() -%}
+{%- endmacro %}
+
+{% macro spark__commit_operation() -%}
+    {#- Spark has no transactions: every statement is final. -#}
 {%- endmacro %}
