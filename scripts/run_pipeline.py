@@ -124,7 +124,7 @@ def run(settings: Settings, build: bool = True, warn_error: bool = False,
     started = time.monotonic()
     dbt = Dbt()
     # Checks the landing zone once and builds what the snapshot reads.
-    dbt.invoke("build", "--quiet", "--select", f"+{SNAPSHOT_INPUT}", SNAPSHOT_REPLAYED,
+    dbt.invoke("build", "--quiet", "--select", f"+{SNAPSHOT_INPUT}", f"+{SNAPSHOT_REPLAYED}",
                "--exclude", "resource_type:test")
     if done_through is None and days and not day_by_day:
         bulk_load(dbt)
