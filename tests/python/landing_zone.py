@@ -1,8 +1,10 @@
-"""A minimal, valid landing zone written from the contract, for tests that break it on purpose."""
+"""Landing zones for tests: a minimal, valid one written from the contract (for tests that
+break it on purpose or hand-build a table), and the demo one sliced by export day."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ import pyarrow.parquet as pq
 
 from scripts.contract import TABLES, Table
 
+FILE_DAY = re.compile(r"_(\d{4}-\d{2}-\d{2})\.parquet$")
 DAY = "2026-01-05"
 _TS = dt.datetime(2026, 1, 5, 9, 30)
 _TSTZ = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
@@ -89,3 +92,18 @@ def write_minimal_landing_zone(root: Path) -> Path:
     for table in TABLES:
         write_table(root, table, [ONE_ROW[table.folder]])
     return root
+
+
+def file_day(path: Path) -> dt.date:
+    """The export day in a landing-zone file name."""
+    return dt.date.fromisoformat(FILE_DAY.search(path.name).group(1))
+
+
+def land_files_through(raw_dir: Path, last_day: dt.date, source: Path) -> None:
+    """Links every file of the landing zone `source` exported on or before last_day into
+    raw_dir (the files that had landed by then)."""
+    for path in source.rglob("*.parquet"):
+        target = raw_dir / path.relative_to(source)
+        if file_day(path) <= last_day and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(path)

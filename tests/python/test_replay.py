@@ -5,26 +5,15 @@ new files changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import duckdb
 
 from conftest import DEMO_RAW
 from dbt_helpers import run_dbt, run_pipeline
+from landing_zone import file_day, land_files_through
 
-FILE_DAY = re.compile(r"_(\d{4}-\d{2}-\d{2})\.parquet$")
 COMPARED_SCHEMAS = ("main", "snapshots", "intermediate")
-
-
-def land_files_through(raw_dir: Path, last_day: dt.date) -> None:
-    """Links every demo file exported on or before last_day into raw_dir."""
-    for source in DEMO_RAW.rglob("*.parquet"):
-        day = dt.date.fromisoformat(FILE_DAY.search(source.name).group(1))
-        target = raw_dir / source.relative_to(DEMO_RAW)
-        if day <= last_day and not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.symlink_to(source)
 
 
 def relations(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
@@ -76,13 +65,11 @@ def differences(left: Path, right: Path) -> dict[str, int]:
 
 
 def test_day_by_day_equals_all_at_once(tmp_path: Path, demo_warehouse: Path) -> None:
-    days = sorted({FILE_DAY.search(path.name).group(1)
-                   for path in (DEMO_RAW / "crm" / "contacts").glob("*.parquet")})
-    last = dt.date.fromisoformat(days[-1])
+    last = max(file_day(path) for path in (DEMO_RAW / "crm" / "contacts").glob("*.parquet"))
     raw, db = tmp_path / "raw", tmp_path / "daily.duckdb"
 
     for landed in [last - dt.timedelta(days=3), *(last - dt.timedelta(days=n) for n in (2, 1, 0))]:
-        land_files_through(raw, landed)
+        land_files_through(raw, landed, DEMO_RAW)
         done = run_pipeline(raw, db)
         assert done.returncode == 0, done.stdout[-3000:]
 
