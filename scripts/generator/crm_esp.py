@@ -9,9 +9,10 @@ import numpy as np
 import pyarrow as pa
 
 from ..contract import BRANDS, SEGMENT_CODES_BY_GROUP, SPECIALTIES, TABLES_BY_FOLDER
-from .common import (DAY, HOUR, MIN, NULL_TS, SEC, Buffer, Clock, Counter, build_table, diurnal_time,
-                     rand_time_in_day)
+from .common import (DAY, HOUR, MIN, NULL_TS, SEC, Clock, Counter, diurnal_time, make_ids, rand_time_in_day,
+                     to_arrow)
 from .people import UNKNOWN_BRAND, Cards, People
+from .spool import TableSpool
 
 SEGMENTS = np.array(["new", "active", "at_risk", "churned"], dtype=object)
 NEW, ACTIVE, AT_RISK, CHURNED = 0, 1, 2, 3
@@ -94,7 +95,7 @@ def build_campaigns(rng: np.random.Generator, clock: Clock, counter: Counter) ->
     return Campaigns(ids, etype, brand, launched, np.array(utm, dtype=object), pages, trigger_key)
 
 
-def campaign_table_rows(rng: np.random.Generator, clock: Clock, cmp: Campaigns, buf: Buffer) -> None:
+def campaign_table_rows(rng: np.random.Generator, clock: Clock, cmp: Campaigns, buf: TableSpool) -> None:
     """esp/campaigns rows, exported on their launch day."""
     names, subjects, costs = [], [], []
     for t, b, u in zip(cmp.email_type, cmp.brand, cmp.utm):
@@ -113,13 +114,12 @@ def campaign_table_rows(rng: np.random.Generator, clock: Clock, cmp: Campaigns, 
 class SimOutput:
     """What the simulation hands to the rest of the generator."""
 
-    events: Buffer
-    campaigns: Buffer
-    activities: Buffer
-    logins: Buffer
+    events: TableSpool
+    campaigns: TableSpool
+    activities: TableSpool
+    logins: TableSpool
     history: dict[str, np.ndarray]
     removals: dict[str, np.ndarray]
-    contact_days: dict[str, np.ndarray]
     sends: dict[str, np.ndarray]
     email_clicks: dict[str, np.ndarray]      # person, ts, campaign index
     webinar_regs: dict[str, np.ndarray]      # contact, ts, brand
@@ -130,7 +130,9 @@ class CrmEspSimulation:
     """State of every contact through the period, with the ESP traffic that moves it."""
 
     def __init__(self, rng: np.random.Generator, clock: Clock, people: People, cards: Cards,
-                 campaigns: Campaigns, counter: Counter, scale_rates: float = 1.0) -> None:
+                 campaigns: Campaigns, counter: Counter, spools: dict[str, TableSpool] | None = None,
+                 track_sends: bool = True,
+                 on_export: Callable[[int, np.ndarray, np.ndarray], None] | None = None) -> None:
         self.rng, self.clock, self.people, self.cards, self.cmp, self.counter = rng, clock, people, cards, campaigns, counter
         n = cards.n
         self.n = n
@@ -153,12 +155,18 @@ class CrmEspSimulation:
         self._init_state()
         self.pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.trigger_sent: dict[int, np.ndarray] = {}
-        self.ev = Buffer(EVENT_COLS)
-        self.act = Buffer(ACTIVITY_COLS)
-        self.logins = Buffer(LOGIN_COLS)
+        spools = spools or {}
+        self.ev = spools.get("esp/events") or TableSpool("esp/events")
+        self.act = spools.get("crm/activities") or TableSpool("crm/activities")
+        self.logins = spools.get("crm/site_logins") or TableSpool("crm/site_logins")
+        self.campaign_rows = spools.get("esp/campaigns") or TableSpool("esp/campaigns")
         self.removed: list[tuple[np.ndarray, np.ndarray]] = []
-        self.days_rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.on_export = on_export
+        self.track_sends = track_sends
         self.sends: list[tuple[np.ndarray, ...]] = []
+        # per campaign: engagement factor of its email type (looked up per send)
+        self.type_factor = np.array([EMAIL_TYPE_FACTOR[t] for t in campaigns.email_type], dtype=float)
+        self._static: dict[str, pa.Array] | None = None
         self.clicks: list[tuple[np.ndarray, ...]] = []
         self.wregs: list[tuple[np.ndarray, ...]] = []
 
@@ -394,15 +402,16 @@ class CrmEspSimulation:
         m = len(s_idx)
         if m == 0:
             return
-        sent_ids = self.counter.take("ev", m, 10)
+        sent_ids = self.counter.take_numbers("ev", m)
         seg = self.seg[s_idx]
-        self.sends.append((sent_ids, s_camp, s_idx, s_ts))
+        if self.track_sends:
+            self.sends.append((sent_ids, s_camp.astype(np.int32), s_idx.astype(np.int32), s_ts))
         email = self.email_raw[s_idx]
         bounced = rng.random(m) < 0.035
         hard = bounced & (rng.random(m) < 0.35)
         delivered = ~bounced
         np.add.at(self.streak, s_idx[delivered], 1)
-        etf = np.array([EMAIL_TYPE_FACTOR[t] for t in cmp.email_type[s_camp]])
+        etf = self.type_factor[s_camp]
         spec = np.where(self.cards.spec_idx[s_idx] < len(SPEC_FACTOR), self.cards.spec_idx[s_idx], 0)
         p_open = np.clip(OPEN_BY_SEG[seg] * SPEC_FACTOR[spec] * etf * self.cards.open_affinity[s_idx], 0, 0.95)
         opened = delivered & (rng.random(m) < p_open)
@@ -429,7 +438,7 @@ class CrmEspSimulation:
         pos = np.concatenate([p[0] for p in parts])
         etype = np.concatenate([np.full(len(p[0]), p[1], dtype=object) for p in parts])
         ets = np.concatenate([p[2] for p in parts])
-        ids = np.concatenate([sent_ids, self.counter.take("ev", len(pos) - m, 10)])
+        ids = make_ids("ev", np.concatenate([sent_ids, self.counter.take_numbers("ev", len(pos) - m)]), 10)
         camp = s_camp[pos]
         brand_path = np.where(cmp.brand[camp] == None, "digest", cmp.brand[camp])  # noqa: E711
         url = np.full(len(pos), None, dtype=object)
@@ -529,40 +538,54 @@ class CrmEspSimulation:
 
     # ------------------------------------------------------------------ export
 
-    def export_table(self, d: int) -> pa.Table:
-        """crm/contacts full export of day d."""
+    def _static_columns(self) -> dict[str, pa.Array]:
+        """Arrow columns of every card that never change, taken per export."""
         c = self.cards
-        idx = np.flatnonzero(self.present)
-        mask = self.mask[idx]
-        bits = ((mask[:, None] >> np.arange(len(CODES), dtype=np.int64)[None, :]) & 1).astype(bool)
-        rows, cols = np.nonzero(bits)
-        offsets = np.concatenate([[0], np.cumsum(bits.sum(axis=1))]).astype(np.int32)
-        codes = pa.ListArray.from_arrays(pa.array(offsets), pa.array(CODE_ARR[cols], type=pa.string()))
-        bm = c.brand_mask[idx]
+        bm = c.brand_mask
         bbits = ((bm[:, None] >> np.arange(len(BRANDS) + 1, dtype=np.int64)[None, :]) & 1).astype(bool)
         _, bcols = np.nonzero(bbits)
         boff = np.concatenate([[0], np.cumsum(bbits.sum(axis=1))]).astype(np.int32)
         bnames = np.array(list(BRANDS) + [UNKNOWN_BRAND], dtype=object)
         brands = pa.ListArray.from_arrays(pa.array(boff), pa.array(bnames[bcols], type=pa.string()))
-        cols_ = {
-            "contact_id": c.contact_id[idx], "email": self.email_raw[idx], "phone": self.phone_raw[idx],
-            "first_name": c.first[idx], "last_name": c.last[idx], "specialty": c.specialty[idx],
-            "workplace_type": c.workplace[idx], "city": c.city[idx], "region": c.region[idx],
-            "registered_at": c.registered_us[idx], "registration_source": c.reg_source[idx],
+        schema = TABLES_BY_FOLDER["crm/contacts"].schema
+        static = {"contact_id": c.contact_id, "first_name": c.first, "last_name": c.last,
+                  "specialty": c.specialty, "workplace_type": c.workplace, "city": c.city, "region": c.region,
+                  "registered_at": c.registered_us, "registration_source": c.reg_source}
+        out = {k: to_arrow(v, schema.field(k).type) for k, v in static.items()}
+        out["brands_of_interest"] = brands
+        return out
+
+    def export_table(self, d: int) -> pa.Table:
+        """crm/contacts full export of day d."""
+        if self._static is None:
+            self._static = self._static_columns()
+        idx = np.flatnonzero(self.present)
+        take = pa.array(idx)
+        mask = self.mask[idx]
+        bits = ((mask[:, None] >> np.arange(len(CODES), dtype=np.int64)[None, :]) & 1).astype(bool)
+        rows, cols = np.nonzero(bits)
+        offsets = np.concatenate([[0], np.cumsum(bits.sum(axis=1))]).astype(np.int32)
+        codes = pa.ListArray.from_arrays(pa.array(offsets), pa.array(CODE_ARR[cols], type=pa.string()))
+        cols_: dict[str, object] = {k: v.take(take) for k, v in self._static.items()}
+        cols_.update({
+            "email": self.email_raw[idx], "phone": self.phone_raw[idx],
             "email_status": np.array(["valid", "invalid", "unsubscribed"], dtype=object)[self.status[idx]],
-            "brands_of_interest": brands, "activity_segment": SEGMENTS[self.seg[idx]], "segment_codes": codes,
+            "activity_segment": SEGMENTS[self.seg[idx]], "segment_codes": codes,
             "updated_at": self.updated[idx], "is_deleted": self.deleted[idx],
-        }
+        })
         for j, flag in enumerate(("consent_email", "consent_sms", "consent_calls", "consent_messengers",
                                   "consent_personal_data", "consent_third_party")):
             cols_[flag] = self.consents[idx, j]
-        self.days_rows.append((idx, np.full(len(idx), d, np.int64), self.seg[idx].copy()))
-        return build_table(cols_, TABLES_BY_FOLDER["crm/contacts"].schema)
+        if self.on_export is not None:
+            self.on_export(d, idx, self.seg[idx].copy())
+        schema = TABLES_BY_FOLDER["crm/contacts"].schema
+        return pa.Table.from_arrays([v if isinstance(v, pa.Array) else to_arrow(v, f.type)
+                                     for f, v in ((f, cols_[f.name]) for f in schema)], schema=schema)
 
     # ------------------------------------------------------------------ main loop
 
-    def run(self, sink: Callable[[int, pa.Table], None]) -> SimOutput:
-        """Simulate every business day; sink receives each day's contacts export."""
+    def run(self, sink: Callable[[int, pa.Table], None], tick: Callable[[], object] | None = None) -> SimOutput:
+        """Simulate every business day; sink receives each day's contacts export, tick is called after each day."""
         cmp, clock = self.cmp, self.clock
         camp_day = clock.msk_day(cmp.launched_us)
         rows: dict[str, int] = {}
@@ -594,20 +617,21 @@ class CrmEspSimulation:
             table = self.export_table(d)
             rows[clock.day_str(d)] = table.num_rows
             sink(d, table)
+            if tick is not None:
+                tick()
         return self._output(rows)
 
     def _output(self, rows: dict[str, int]) -> SimOutput:
         cat = lambda parts, k: np.concatenate([p[k] for p in parts]) if parts else np.array([], np.int64)  # noqa: E731
-        campaigns = Buffer(CAMPAIGN_COLS)
+        campaigns = self.campaign_rows
         campaign_table_rows(self.rng, self.clock, self.cmp, campaigns)
         history = {"idx": cat(self.hist, 0), "ts": cat(self.hist, 1), "seg": cat(self.hist, 2),
                    "mask": cat(self.hist, 3), "deleted": cat(self.hist, 4)}
         removals = {"idx": cat(self.removed, 0), "ts": cat(self.removed, 1)}
-        days = {"idx": cat(self.days_rows, 0), "day": cat(self.days_rows, 1), "seg": cat(self.days_rows, 2)}
         sends = {"event_id": cat(self.sends, 0), "camp": cat(self.sends, 1), "idx": cat(self.sends, 2),
                  "ts": cat(self.sends, 3)}
         clicks = {"person": cat(self.clicks, 0), "ts": cat(self.clicks, 1), "camp": cat(self.clicks, 2)}
         wregs = {"idx": cat(self.wregs, 0), "ts": cat(self.wregs, 1), "brand": cat(self.wregs, 2)}
-        return SimOutput(self.ev, campaigns, self.act, self.logins, history, removals, days, sends, clicks, wregs,
+        return SimOutput(self.ev, campaigns, self.act, self.logins, history, removals, sends, clicks, wregs,
                          rows)
 

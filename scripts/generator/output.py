@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..contract import TABLES_BY_FOLDER
-from .common import NULL_TS, SEC, Clock, build_table, normalize_emails, normalize_phones
+from .common import NULL_TS, SEC, Clock, build_table, make_ids, normalize_emails, normalize_phones
 
 def dictionary_columns(table: pa.Table) -> list[str]:
     """Columns worth dictionary-encoding: lists and columns with few distinct values."""
@@ -98,12 +98,32 @@ def write_table_days(out: Path, folder: str, frame: dict[str, np.ndarray], clock
     return full.num_rows
 
 
+TRUTH_CHUNK = 1_000_000   # ground-truth rows built (and written) at a time
+
+
 def mask_lists(masks: np.ndarray, names: np.ndarray) -> pa.Array:
     """Bit masks -> list<string> of the names of set bits."""
     bits = ((masks[:, None] >> np.arange(len(names), dtype=np.int64)[None, :]) & 1).astype(bool)
     _, cols = np.nonzero(bits)
     offsets = np.concatenate([[0], np.cumsum(bits.sum(axis=1))]).astype(np.int32)
     return pa.ListArray.from_arrays(pa.array(offsets), pa.array(names[cols], type=pa.string()))
+
+
+def write_chunks(path: Path, chunks: Iterator[pa.Table]) -> int:
+    """Write tables of one schema into one parquet file as they come; return the rows written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows, writer = 0, None
+    try:
+        for chunk in chunks:
+            if writer is None:
+                writer = pq.ParquetWriter(path, chunk.schema, compression="zstd", compression_level=9,
+                                          use_dictionary=dictionary_columns(chunk))
+            writer.write_table(chunk)
+            rows += chunk.num_rows
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
 
 
 TS_UTC = pa.timestamp("us", tz="UTC")
@@ -115,8 +135,8 @@ def ts_array(values: np.ndarray) -> pa.Array:
 
 
 def contact_history(hist: dict[str, np.ndarray], removals: dict[str, np.ndarray], contact_id: np.ndarray,
-                    seg_names: np.ndarray, code_names: np.ndarray) -> pa.Table:
-    """One row per true version; the last version of a removed card ends at its removal."""
+                    seg_names: np.ndarray, code_names: np.ndarray) -> Iterator[pa.Table]:
+    """One row per true version; the last version of a removed card ends at its removal (in chunks)."""
     order = np.lexsort((hist["ts"], hist["idx"]))
     idx, ts = hist["idx"][order], hist["ts"][order]
     valid_to = np.full(len(idx), NULL_TS, np.int64)
@@ -127,18 +147,23 @@ def contact_history(hist: dict[str, np.ndarray], removals: dict[str, np.ndarray]
     removed_at = np.full(len(contact_id), NULL_TS, np.int64)
     removed_at[removals["idx"]] = removals["ts"]
     valid_to[last] = removed_at[idx[last]]
-    return pa.table({
-        "contact_id": pa.array(contact_id[idx], type=pa.string()),
-        "valid_from": ts_array(ts), "valid_to": ts_array(valid_to),
-        "activity_segment": pa.array(seg_names[hist["seg"][order]], type=pa.string()),
-        "segment_codes": mask_lists(hist["mask"][order], code_names),
-        "is_deleted": pa.array(hist["deleted"][order], type=pa.bool_()),
-    })
+    for s in range(0, max(len(idx), 1), TRUTH_CHUNK):
+        sl = slice(s, s + TRUTH_CHUNK)
+        o = order[sl]
+        yield pa.table({
+            "contact_id": pa.array(contact_id[idx[sl]], type=pa.string()),
+            "valid_from": ts_array(ts[sl]), "valid_to": ts_array(valid_to[sl]),
+            "activity_segment": pa.array(seg_names[hist["seg"][o]], type=pa.string()),
+            "segment_codes": mask_lists(hist["mask"][o], code_names),
+            "is_deleted": pa.array(hist["deleted"][o], type=pa.bool_()),
+        })
 
 
 def sends_truth(sends: dict[str, np.ndarray], hist: dict[str, np.ndarray], contact_id: np.ndarray,
-                campaign_id: np.ndarray, seg_names: np.ndarray, code_names: np.ndarray, base_us: int) -> pa.Table:
-    """The true segment of every send: latest version with valid_from <= sent_at."""
+                campaign_id: np.ndarray, seg_names: np.ndarray, code_names: np.ndarray, base_us: int
+                ) -> Iterator[pa.Table]:
+    """The true segment of every send: latest version with valid_from <= sent_at (in chunks).
+    sends["event_id"] holds event numbers (ids are "ev" + 10 digits, so they sort alike)."""
     shift = np.int64(1) << 31
     origin = base_us - 5 * 365 * 86_400 * SEC
     hkey = hist["idx"].astype(np.int64) * shift + (hist["ts"] - origin) // SEC
@@ -148,15 +173,18 @@ def sends_truth(sends: dict[str, np.ndarray], hist: dict[str, np.ndarray], conta
     pos = np.searchsorted(hkey, skey, side="right") - 1
     assert (pos >= 0).all() and (hist["idx"][order][pos] == sends["idx"]).all(), "send before the contact existed"
     hp = order[pos]
+    del hkey, skey, pos, order
     so = np.lexsort((sends["event_id"], sends["ts"]))
-    return pa.table({
-        "event_id": pa.array(sends["event_id"][so], type=pa.string()),
-        "campaign_id": pa.array(campaign_id[sends["camp"][so]], type=pa.string()),
-        "contact_id": pa.array(contact_id[sends["idx"][so]], type=pa.string()),
-        "sent_at": ts_array(sends["ts"][so]),
-        "activity_segment": pa.array(seg_names[hist["seg"][hp[so]]], type=pa.string()),
-        "segment_codes": mask_lists(hist["mask"][hp[so]], code_names),
-    })
+    for s in range(0, max(len(so), 1), TRUTH_CHUNK):
+        o = so[s:s + TRUTH_CHUNK]
+        yield pa.table({
+            "event_id": pa.array(make_ids("ev", sends["event_id"][o], 10), type=pa.string()),
+            "campaign_id": pa.array(campaign_id[sends["camp"][o]], type=pa.string()),
+            "contact_id": pa.array(contact_id[sends["idx"][o]], type=pa.string()),
+            "sent_at": ts_array(sends["ts"][o]),
+            "activity_segment": pa.array(seg_names[hist["seg"][hp[o]]], type=pa.string()),
+            "segment_codes": mask_lists(hist["mask"][hp[o]], code_names),
+        })
 
 
 def identities(raw: dict[str, list[np.ndarray]], registry: pd.DataFrame) -> pa.Table:
