@@ -17,7 +17,7 @@ from ..contract import TABLES, TABLES_BY_FOLDER
 from .calltracking import (build_ad_costs, build_calls, build_catalog, build_deals, build_leads, build_requests,
                            build_sessions, shared_phone_of_person)
 from .common import Clock, Counter
-from .crm_esp import CODE_ARR, SEGMENTS, CrmEspSimulation, build_campaigns
+from .crm_esp import CODE_ARR, SEGMENTS, SEGMENTS_ARROW, CrmEspSimulation, build_campaigns
 from .output import contact_history, identities, sends_truth, write_chunks, write_parquet
 from .people import Cards, People, build_cards, build_people
 from .presets import PRESETS, Preset, Volumes
@@ -144,7 +144,7 @@ def generate(out_dir: Path, days: int = 90, contacts: int = 2500, scale: float =
             days_writer.write_table(pa.table({
                 "contact_id": contact_id_arrow.take(pa.array(idx)),
                 "date": pa.array(np.full(len(idx), d + epoch0, np.int32), type=pa.int32()).cast(pa.date32()),
-                "activity_segment": pa.array(SEGMENTS[seg], type=pa.string()),
+                "activity_segment": SEGMENTS_ARROW.take(pa.array(seg)),
             }, schema=days_schema))
 
     def sink(d: int, table: pa.Table) -> None:

@@ -398,6 +398,7 @@ def build_ad_costs(rng: np.random.Generator, clock: Clock, cat: AdCatalog, visit
     paid = visits.pick >= 0
     flat = visits.pick[paid].astype(np.int64) * clock.days + clock.msk_day(visits.ts[paid])
     per_day = np.bincount(flat, minlength=len(cat.channel) * clock.days).reshape(len(cat.channel), clock.days)
+    rows: list[dict[str, np.ndarray]] = []
     for i in range(len(cat.channel)):
         seen = per_day[i]
         active = rng.random(clock.days) < (0.97 if cat.touched[i] else 0.6)
@@ -408,16 +409,19 @@ def build_ad_costs(rng: np.random.Generator, clock: Clock, cat: AdCatalog, visit
         cost = np.where(cat.channel[i] == "display", impressions / 1000 * cat.unit_cost[i], clicks * cat.unit_cost[i])
         cost = np.round(cost * rng.uniform(0.9, 1.1, clock.days), 2)
         d = days[active]
-        buf.add(d, date=d + epoch_day, utm_source=np.full(len(d), cat.source[i], dtype=object),
-                utm_medium=np.full(len(d), cat.medium[i], dtype=object),
-                utm_campaign=np.full(len(d), cat.campaign[i], dtype=object),
-                impressions=impressions[active], clicks=clicks[active], cost_rub=cost[active])
+        rows.append(dict(day=d, date=d + epoch_day, utm_source=np.full(len(d), cat.source[i], dtype=object),
+                         utm_medium=np.full(len(d), cat.medium[i], dtype=object),
+                         utm_campaign=np.full(len(d), cat.campaign[i], dtype=object),
+                         impressions=impressions[active], clicks=clicks[active], cost_rub=cost[active]))
     for src, med, camp, _ in OFFLINE:
         d = days[days % 7 == 0]
-        buf.add(d, date=d + epoch_day, utm_source=np.full(len(d), src, dtype=object), utm_medium=np.full(len(d), med, dtype=object),
-                utm_campaign=np.full(len(d), camp, dtype=object),
-                impressions=rng.integers(50_000, 400_000, len(d)), clicks=np.zeros(len(d), np.int64),
-                cost_rub=np.round(rng.uniform(80_000, 300_000, len(d)) * max(scale, 0.1), 2))
+        rows.append(dict(day=d, date=d + epoch_day, utm_source=np.full(len(d), src, dtype=object),
+                         utm_medium=np.full(len(d), med, dtype=object), utm_campaign=np.full(len(d), camp, dtype=object),
+                         impressions=rng.integers(50_000, 400_000, len(d)), clicks=np.zeros(len(d), np.int64),
+                         cost_rub=np.round(rng.uniform(80_000, 300_000, len(d)) * max(scale, 0.1), 2)))
+    # one add: a stable sort by day keeps the order of the rows above within each day
+    cols = {k: np.concatenate([r[k] for r in rows]) for k in rows[0]}
+    buf.add(cols.pop("day"), **cols)
 
 
 def shared_phone_of_person(people: People, cards: Cards) -> np.ndarray:

@@ -7,10 +7,12 @@ from typing import Callable
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..contract import BRANDS, SEGMENT_CODES_BY_GROUP, SPECIALTIES, TABLES_BY_FOLDER
 from .common import (DAY, HOUR, MIN, NULL_TS, SEC, Clock, Counter, diurnal_time, make_ids, rand_time_in_day,
                      to_arrow)
+from .output import mask_lists
 from .people import UNKNOWN_BRAND, Cards, People
 from .spool import TableSpool
 
@@ -19,6 +21,8 @@ NEW, ACTIVE, AT_RISK, CHURNED = 0, 1, 2, 3
 CODES = [c for group in SEGMENT_CODES_BY_GROUP.values() for c in group] + [f"int_{UNKNOWN_BRAND}"]
 BIT = {c: i for i, c in enumerate(CODES)}
 CODE_ARR = np.array(CODES, dtype=object)
+SEGMENTS_ARROW = pa.array(SEGMENTS, type=pa.string())
+STATUS_ARROW = pa.array(["valid", "invalid", "unsubscribed"], type=pa.string())
 NEVER = -(10**17)
 TRIGGERS = ("welcome", "winback", "lastchance")
 EMAIL_TYPE_FACTOR = {"digest": 0.85, "activation": 1.0, "webinar_invitation": 1.1, "trigger": 1.25}
@@ -145,6 +149,8 @@ class CrmEspSimulation:
         self.email_alt = cards.email_alt_raw.copy()
         self.phone_raw = cards.phone_raw.copy()
         self.phone_alt = cards.phone_alt_raw.copy()
+        self.email_flip = np.zeros(n, bool)          # email_raw and email_alt swapped (an odd number of edits)
+        self.phone_flip = np.zeros(n, bool)
         self.consents = cards.consents.copy()
         self.status = cards.email_status.copy()
         self.no_send = self.status != 0
@@ -327,9 +333,11 @@ class CrmEspSimulation:
         old = self.email_raw[e_mail].copy()
         self.email_raw[e_mail] = self.email_alt[e_mail]
         self.email_alt[e_mail] = old
+        self.email_flip[e_mail] ^= True
         old = self.phone_raw[e_phone].copy()
         self.phone_raw[e_phone] = self.phone_alt[e_phone]
         self.phone_alt[e_phone] = old
+        self.phone_flip[e_phone] ^= True
         which = rng.choice([0, 1, 2, 3, 5], size=len(e_cons), p=[0.25, 0.2, 0.2, 0.2, 0.15])
         self.consents[e_cons, which] = np.where(which == 0, False, ~self.consents[e_cons, which])
         self.no_send[e_cons[(which == 0)]] |= True
@@ -539,38 +547,34 @@ class CrmEspSimulation:
     # ------------------------------------------------------------------ export
 
     def _static_columns(self) -> dict[str, pa.Array]:
-        """Arrow columns of every card that never change, taken per export."""
+        """Arrow columns of every card that never change (or swap between two values), taken per export."""
         c = self.cards
-        bm = c.brand_mask
-        bbits = ((bm[:, None] >> np.arange(len(BRANDS) + 1, dtype=np.int64)[None, :]) & 1).astype(bool)
-        _, bcols = np.nonzero(bbits)
-        boff = np.concatenate([[0], np.cumsum(bbits.sum(axis=1))]).astype(np.int32)
-        bnames = np.array(list(BRANDS) + [UNKNOWN_BRAND], dtype=object)
-        brands = pa.ListArray.from_arrays(pa.array(boff), pa.array(bnames[bcols], type=pa.string()))
         schema = TABLES_BY_FOLDER["crm/contacts"].schema
         static = {"contact_id": c.contact_id, "first_name": c.first, "last_name": c.last,
                   "specialty": c.specialty, "workplace_type": c.workplace, "city": c.city, "region": c.region,
                   "registered_at": c.registered_us, "registration_source": c.reg_source}
         out = {k: to_arrow(v, schema.field(k).type) for k, v in static.items()}
-        out["brands_of_interest"] = brands
+        out["brands_of_interest"] = mask_lists(c.brand_mask, np.array(list(BRANDS) + [UNKNOWN_BRAND], dtype=object))
+        for col in ("email", "phone", "email_alt", "phone_alt"):
+            out[col] = pa.array(getattr(c, f"{col}_raw"), type=pa.string(), from_pandas=True)
         return out
 
     def export_table(self, d: int) -> pa.Table:
         """crm/contacts full export of day d."""
         if self._static is None:
             self._static = self._static_columns()
+        st = self._static
         idx = np.flatnonzero(self.present)
         take = pa.array(idx)
-        mask = self.mask[idx]
-        bits = ((mask[:, None] >> np.arange(len(CODES), dtype=np.int64)[None, :]) & 1).astype(bool)
-        rows, cols = np.nonzero(bits)
-        offsets = np.concatenate([[0], np.cumsum(bits.sum(axis=1))]).astype(np.int32)
-        codes = pa.ListArray.from_arrays(pa.array(offsets), pa.array(CODE_ARR[cols], type=pa.string()))
-        cols_: dict[str, object] = {k: v.take(take) for k, v in self._static.items()}
+        codes = mask_lists(self.mask[idx], CODE_ARR)
+        cols_: dict[str, object] = {k: st[k].take(take) for k in (
+            "contact_id", "first_name", "last_name", "specialty", "workplace_type", "city", "region",
+            "registered_at", "registration_source", "brands_of_interest")}
         cols_.update({
-            "email": self.email_raw[idx], "phone": self.phone_raw[idx],
-            "email_status": np.array(["valid", "invalid", "unsubscribed"], dtype=object)[self.status[idx]],
-            "activity_segment": SEGMENTS[self.seg[idx]], "segment_codes": codes,
+            "email": pc.if_else(pa.array(self.email_flip[idx]), st["email_alt"].take(take), st["email"].take(take)),
+            "phone": pc.if_else(pa.array(self.phone_flip[idx]), st["phone_alt"].take(take), st["phone"].take(take)),
+            "email_status": STATUS_ARROW.take(pa.array(self.status[idx])),
+            "activity_segment": SEGMENTS_ARROW.take(pa.array(self.seg[idx])), "segment_codes": codes,
             "updated_at": self.updated[idx], "is_deleted": self.deleted[idx],
         })
         for j, flag in enumerate(("consent_email", "consent_sms", "consent_calls", "consent_messengers",

@@ -14,23 +14,33 @@ import pyarrow.parquet as pq
 from ..contract import TABLES_BY_FOLDER
 from .common import NULL_TS, SEC, Clock, build_table, make_ids, normalize_emails, normalize_phones
 
+SMALL_FILE = 5_000   # rows: demo-sized files are squeezed; bigger ones are written fast
+
+
 def dictionary_columns(table: pa.Table) -> list[str]:
-    """Columns worth dictionary-encoding: lists and columns with few distinct values."""
+    """Columns worth dictionary-encoding: lists and columns with few distinct values
+    (judged on the first 20,000 rows of a big table)."""
     out = []
-    for field, col in zip(table.schema, table.columns):
+    sample = table.slice(0, 20_000) if table.num_rows > 20_000 else table
+    for field, col in zip(sample.schema, sample.columns):
         if pa.types.is_list(field.type):
             out.append(f"{field.name}.list.element")
-        elif table.num_rows and pc.count_distinct(col).as_py() <= 0.3 * table.num_rows:
+        elif sample.num_rows and pc.count_distinct(col).as_py() <= 0.3 * sample.num_rows:
             out.append(field.name)
     return out
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
-    """One parquet file, zstd; high-cardinality columns stay plain (smaller than dictionaries)."""
+    """One parquet file, zstd; high-cardinality columns stay plain (smaller than dictionaries).
+    Small (demo) files: level 19. Big ones: level 1, and no statistics on list columns."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    level = 19 if table.num_rows <= 5_000 else 3   # small demo files: squeeze; big runs: fast
-    pq.write_table(table, path, compression="zstd", compression_level=level,
-                   use_dictionary=dictionary_columns(table))
+    if table.num_rows <= SMALL_FILE:
+        pq.write_table(table, path, compression="zstd", compression_level=19,
+                       use_dictionary=dictionary_columns(table))
+        return
+    stats = [f.name for f in table.schema if not pa.types.is_list(f.type)]
+    pq.write_table(table, path, compression="zstd", compression_level=1, use_dictionary=dictionary_columns(table),
+                   write_statistics=stats)
 
 
 def take(frame: dict[str, np.ndarray], idx: np.ndarray) -> dict[str, np.ndarray]:
@@ -102,11 +112,13 @@ TRUTH_CHUNK = 1_000_000   # ground-truth rows built (and written) at a time
 
 
 def mask_lists(masks: np.ndarray, names: np.ndarray) -> pa.Array:
-    """Bit masks -> list<string> of the names of set bits."""
-    bits = ((masks[:, None] >> np.arange(len(names), dtype=np.int64)[None, :]) & 1).astype(bool)
+    """Bit masks -> list<string> of the names of set bits, in bit order (built once per distinct mask)."""
+    distinct, which = np.unique(np.asarray(masks, dtype=np.int64), return_inverse=True)
+    bits = ((distinct[:, None] >> np.arange(len(names), dtype=np.int64)[None, :]) & 1).astype(bool)
     _, cols = np.nonzero(bits)
     offsets = np.concatenate([[0], np.cumsum(bits.sum(axis=1))]).astype(np.int32)
-    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(names[cols], type=pa.string()))
+    lists = pa.ListArray.from_arrays(pa.array(offsets), pa.array(names[cols], type=pa.string()))
+    return lists.take(pa.array(which.reshape(-1).astype(np.int32)))
 
 
 def write_chunks(path: Path, chunks: Iterator[pa.Table]) -> int:
