@@ -234,6 +234,9 @@ def scan_floor_sql(raw: Path) -> str:
     """One query reading every raw table once: count(*) and the summed length of its first key column."""
     parts = []
     for t in TABLES:
+        if not any((raw / t.folder).glob("*.parquet")):
+            parts.append(f"select '{t.folder}' as folder, 0 as n, 0 as s")
+            continue
         col = t.primary_key[0]
         expr = f"sum(length(cast({col} as varchar)))"
         parts.append(f"select '{t.folder}' as folder, count(*) as n, {expr} as s "
@@ -294,8 +297,8 @@ def phases(output: str) -> dict[str, Any]:
     return out
 
 
-def slowest_models(run_results: Path, n: int = 10) -> list[dict[str, Any]]:
-    """The n slowest models of the final `dbt build` (run_results.json of the last invocation)."""
+def slowest_models(run_results: Path, n: int | None = 10) -> list[dict[str, Any]]:
+    """The n (None: all) slowest models of the final `dbt build` (run_results.json of the last invocation)."""
     if not run_results.exists():
         return []
     results = json.loads(run_results.read_text())["results"]
@@ -468,6 +471,7 @@ def run(opts: Options) -> dict[str, Any]:
         "total_rows": sum(c["rows"] for c in rows.values()), "total_files": sum(c["files"] for c in rows.values()),
         "total_bytes": sum(c["bytes"] for c in rows.values()), "last_day": final_day.isoformat(),
         "full": full, "slowest_models": slowest_models(run_results) if full["returncode"] == 0 else [],
+        "slowest_models_all": slowest_models(run_results, None) if full["returncode"] == 0 else [],
         "build_seconds_by_type": build_seconds_by_type(run_results) if full["returncode"] == 0 else {},
     }
     if full["returncode"] == 0:

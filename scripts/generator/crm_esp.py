@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..contract import BRANDS, SEGMENT_CODES_BY_GROUP, SPECIALTIES, TABLES_BY_FOLDER
-from .common import (DAY, HOUR, MIN, NULL_TS, SEC, Clock, Counter, diurnal_time, make_ids, rand_time_in_day,
+from .common import (DAY, HOUR, MIN, NULL_TS, SEC, Clock, Counter, arrow_ids, diurnal_time, rand_time_in_day,
                      to_arrow)
 from .output import mask_lists
 from .people import UNKNOWN_BRAND, Cards, People
@@ -22,6 +22,11 @@ CODES = [c for group in SEGMENT_CODES_BY_GROUP.values() for c in group] + [f"int
 BIT = {c: i for i, c in enumerate(CODES)}
 CODE_ARR = np.array(CODES, dtype=object)
 SEGMENTS_ARROW = pa.array(SEGMENTS, type=pa.string())
+EVENT_TYPES = ["sent", "delivered", "bounced", "opened", "clicked", "unsubscribed", "complained"]
+EVENT_TYPES_ARROW = pa.array(EVENT_TYPES, type=pa.string())
+BOUNCED, OPENED, CLICKED, UNSUBSCRIBED, COMPLAINED = (EVENT_TYPES.index(t) for t in (
+    "bounced", "opened", "clicked", "unsubscribed", "complained"))
+BOUNCE_KINDS_ARROW = pa.array(["soft", "hard"], type=pa.string())
 STATUS_ARROW = pa.array(["valid", "invalid", "unsubscribed"], type=pa.string())
 NEVER = -(10**17)
 TRIGGERS = ("welcome", "winback", "lastchance")
@@ -173,6 +178,14 @@ class CrmEspSimulation:
         # per campaign: engagement factor of its email type (looked up per send)
         self.type_factor = np.array([EMAIL_TYPE_FACTOR[t] for t in campaigns.email_type], dtype=float)
         self._static: dict[str, pa.Array] | None = None
+        url = [f"https://pharma.example/{'digest' if b is None else b}/{page}"
+               f"?utm_source=esp&utm_medium=email&utm_campaign={utm}"
+               for b, page, utm in zip(campaigns.brand, campaigns.pages, campaigns.utm)]
+        self._arrow = {"campaign_id": pa.array(campaigns.campaign_id, type=pa.string()),
+                       "contact_id": pa.array(cards.contact_id, type=pa.string()),
+                       "email": pa.array(cards.email_raw, type=pa.string(), from_pandas=True),
+                       "email_alt": pa.array(cards.email_alt_raw, type=pa.string(), from_pandas=True),
+                       "url": pa.array(url, type=pa.string())}
         self.clicks: list[tuple[np.ndarray, ...]] = []
         self.wregs: list[tuple[np.ndarray, ...]] = []
 
@@ -414,7 +427,6 @@ class CrmEspSimulation:
         seg = self.seg[s_idx]
         if self.track_sends:
             self.sends.append((sent_ids, s_camp.astype(np.int32), s_idx.astype(np.int32), s_ts))
-        email = self.email_raw[s_idx]
         bounced = rng.random(m) < 0.035
         hard = bounced & (rng.random(m) < 0.35)
         delivered = ~bounced
@@ -444,33 +456,32 @@ class CrmEspSimulation:
         parts.append((np.flatnonzero(unsub), "unsubscribed", first_open[unsub] + rng.integers(5, 300, unsub.sum()) * SEC))
         parts.append((np.flatnonzero(complained), "complained", first_open[complained] + rng.integers(5, 300, complained.sum()) * SEC))
         pos = np.concatenate([p[0] for p in parts])
-        etype = np.concatenate([np.full(len(p[0]), p[1], dtype=object) for p in parts])
+        etype = np.concatenate([np.full(len(p[0]), EVENT_TYPES.index(p[1]), dtype=np.int8) for p in parts])
         ets = np.concatenate([p[2] for p in parts])
-        ids = make_ids("ev", np.concatenate([sent_ids, self.counter.take_numbers("ev", len(pos) - m)]), 10)
+        numbers = np.concatenate([sent_ids, self.counter.take_numbers("ev", len(pos) - m)])
         camp = s_camp[pos]
-        brand_path = np.where(cmp.brand[camp] == None, "digest", cmp.brand[camp])  # noqa: E711
-        url = np.full(len(pos), None, dtype=object)
-        isc = etype == "clicked"
-        url[isc] = (np.char.add(np.char.add(np.char.add(np.char.add(np.char.add(
-            "https://pharma.example/", brand_path[isc].astype(str)), "/"), cmp.pages[camp[isc]].astype(str)),
-            "?utm_source=esp&utm_medium=email&utm_campaign="), cmp.utm[camp[isc]].astype(str))).astype(object)
-        bkind = np.full(len(pos), None, dtype=object)
-        isb = etype == "bounced"
-        bkind[isb] = np.where(hard[pos[isb]], "hard", "soft")
-        cid = self.cards.contact_id[s_idx[pos]].copy()
-        cid[rng.random(len(pos)) < 0.03] = None
+        isc = etype == CLICKED
+        isb = etype == BOUNCED
+        no_cid = rng.random(len(pos)) < 0.03
         day = clock.msk_day(ets)
-        late = np.isin(etype, ["opened", "clicked"]) & (rng.random(len(pos)) < 0.05)
+        late = ((etype == OPENED) | isc) & (rng.random(len(pos)) < 0.05)
         day = day + np.where(late, rng.integers(1, 4, len(pos)), 0)
-        keep = day < clock.days
-        self.ev.add(day[keep], event_id=ids[keep], campaign_id=cmp.campaign_id[camp[keep]], contact_id=cid[keep],
-                    email=email[pos][keep], event_type=etype[keep], event_at=ets[keep], url=url[keep],
-                    bounce_kind=bkind[keep])
+        keep = np.flatnonzero(day < clock.days)
+        # Arrow columns straight from small lookup arrays (no Python string per event)
+        a = self._arrow
+        k_camp, k_card = pa.array(camp[keep]), pa.array(s_idx[pos[keep]])
+        flip = pa.array(self.email_flip[s_idx[pos[keep]]])
+        self.ev.add(day[keep], event_id=arrow_ids("ev", numbers[keep], 10), campaign_id=a["campaign_id"].take(k_camp),
+                    contact_id=a["contact_id"].take(pa.array(s_idx[pos[keep]], mask=no_cid[keep])),
+                    email=pc.if_else(flip, a["email_alt"].take(k_card), a["email"].take(k_card)),
+                    event_type=EVENT_TYPES_ARROW.take(pa.array(etype[keep])), event_at=ets[keep],
+                    url=a["url"].take(pa.array(camp[keep], mask=~isc[keep])),
+                    bounce_kind=BOUNCE_KINDS_ARROW.take(pa.array(hard[pos[keep]].astype(np.int8), mask=~isb[keep])))
         # state feedback: engagement and statuses, known to the CRM from the next batch
-        eng = np.isin(etype, ["opened", "clicked"])
-        kind = np.where(etype == "clicked", 1, 0)
+        eng = (etype == OPENED) | isc
+        kind = np.where(isc, 1, 0)
         self.pending.append((s_idx[pos[eng]], ets[eng], kind[eng]))
-        stop = np.isin(etype, ["unsubscribed", "complained"])
+        stop = (etype == UNSUBSCRIBED) | (etype == COMPLAINED)
         self.pending.append((s_idx[pos[stop]], ets[stop], np.full(stop.sum(), 5)))
         hb = isb & hard[pos]
         self.pending.append((s_idx[pos[hb]], ets[hb], np.full(hb.sum(), 6)))

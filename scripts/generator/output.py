@@ -112,13 +112,19 @@ TRUTH_CHUNK = 1_000_000   # ground-truth rows built (and written) at a time
 
 
 def mask_lists(masks: np.ndarray, names: np.ndarray) -> pa.Array:
-    """Bit masks -> list<string> of the names of set bits, in bit order (built once per distinct mask)."""
+    """Bit masks -> list<string> of the names of set bits, in bit order. The bits are found once per
+    distinct mask; each row's run of bit numbers is then gathered with numpy."""
     distinct, which = np.unique(np.asarray(masks, dtype=np.int64), return_inverse=True)
+    which = which.reshape(-1)
     bits = ((distinct[:, None] >> np.arange(len(names), dtype=np.int64)[None, :]) & 1).astype(bool)
-    _, cols = np.nonzero(bits)
-    offsets = np.concatenate([[0], np.cumsum(bits.sum(axis=1))]).astype(np.int32)
-    lists = pa.ListArray.from_arrays(pa.array(offsets), pa.array(names[cols], type=pa.string()))
-    return lists.take(pa.array(which.reshape(-1).astype(np.int32)))
+    _, d_cols = np.nonzero(bits)
+    d_len = bits.sum(axis=1)
+    d_off = np.concatenate([[0], np.cumsum(d_len)[:-1]])
+    lengths = d_len[which]
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    gather = np.repeat(d_off[which] - offsets[:-1], lengths) + np.arange(offsets[-1])
+    values = pa.array(np.asarray(names, dtype=object), type=pa.string()).take(pa.array(d_cols[gather]))
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
 
 
 def write_chunks(path: Path, chunks: Iterator[pa.Table]) -> int:
@@ -200,8 +206,8 @@ def sends_truth(sends: dict[str, np.ndarray], hist: dict[str, np.ndarray], conta
 
 
 def identities(raw: dict[str, list[np.ndarray]], registry: pd.DataFrame) -> pa.Table:
-    """Every valid identifier seen in the raw data, with its true person."""
-    frames = []
+    """Every valid identifier seen in the raw data, with its true person (joined with Arrow)."""
+    parts = []
     for kind, values in raw.items():
         s = pd.Series(pd.unique(pd.Series(np.concatenate(values) if values else [], dtype="object").dropna()),
                       dtype="object")
@@ -209,16 +215,20 @@ def identities(raw: dict[str, list[np.ndarray]], registry: pd.DataFrame) -> pa.T
             s = normalize_emails(s)
         elif kind == "phone":
             s = normalize_phones(s)
-        s = pd.Series(pd.unique(s.dropna().astype(str)), dtype="object")
-        frames.append(pd.DataFrame({"identifier_type": kind, "identifier": s}))
-    seen = pd.concat(frames, ignore_index=True)
-    out = seen.merge(registry, on=["identifier_type", "identifier"], how="left", validate="one_to_one")
-    missing = out[out["is_shared"].isna()]
-    assert missing.empty, f"identifiers without a person: {missing.head().to_dict('records')}"
-    out = out.sort_values(["identifier_type", "identifier"], kind="stable").reset_index(drop=True)
-    return pa.table({
-        "identifier_type": pa.array(out["identifier_type"].to_numpy(dtype=object), type=pa.string()),
-        "identifier": pa.array(out["identifier"].to_numpy(dtype=object), type=pa.string()),
-        "person_id": pa.array(out["person_id"].to_numpy(dtype=object), type=pa.string(), from_pandas=True),
-        "is_shared": pa.array(out["is_shared"].astype(bool).to_numpy(), type=pa.bool_()),
+        s = pd.unique(s.dropna().astype(str).to_numpy(dtype=object))
+        parts.append(pa.table({"identifier_type": pa.array(np.full(len(s), kind, dtype=object), type=pa.string()),
+                               "identifier": pa.array(s, type=pa.string())}))
+    seen = pa.concat_tables(parts)
+    reg = pa.table({
+        "identifier_type": pa.array(registry["identifier_type"].to_numpy(dtype=object), type=pa.string()),
+        "identifier": pa.array(registry["identifier"].to_numpy(dtype=object), type=pa.string()),
+        "person_id": pa.array(registry["person_id"].to_numpy(dtype=object), type=pa.string(), from_pandas=True),
+        "is_shared": pa.array(registry["is_shared"].astype(bool).to_numpy(), type=pa.bool_()),
     })
+    keys = ["identifier_type", "identifier"]
+    assert reg.group_by(keys).aggregate([]).num_rows == reg.num_rows, "an identifier of two persons"
+    out = seen.join(reg, keys=keys, join_type="left outer")
+    missing = out.filter(pc.is_null(out["is_shared"]))
+    assert missing.num_rows == 0, f"identifiers without a person: {missing.slice(0, 5).to_pylist()}"
+    out = out.sort_by([(k, "ascending") for k in keys])
+    return out.select(["identifier_type", "identifier", "person_id", "is_shared"]).combine_chunks()

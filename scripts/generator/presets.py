@@ -36,7 +36,7 @@ class Preset:
 
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (
-    Preset("tiny", 6, 250, description="a smoke-test landing zone (seconds)"),
+    Preset("tiny", 10, 400, description="a smoke-test landing zone (seconds)"),
     Preset("demo", 90, 2_500, description="the bundled seeds/raw"),
     Preset("m", 90, 25_000, description="10x the demo's contacts: 10x every table"),
     Preset("l", 365, 500_000, Volumes(sessions=0.48, offline_calls=0.33, lead_rate=0.4, offline_visits=0.22,
