@@ -363,7 +363,9 @@ def render_section(r: dict[str, Any]) -> str:
     preset, m = r["preset"], r["machine"]
     lines = [f"## `{preset}`: {r['days']} days, {r['contacts']:,} contacts", "",
              f"Measured {r['date']} on {m['cores']} cores, {m['memory_gib']} GiB ({m['cpu']}); Python {m['python']}, "
-             f"DuckDB {m['duckdb']}, dbt-core {m['dbt_core']}, dbt-duckdb {m['dbt_duckdb']}. Reproduce:", "",
+             f"DuckDB {m['duckdb']}, dbt-core {m['dbt_core']}, dbt-duckdb {m['dbt_duckdb']}. Load average "
+             f"(1 min) at the start {r.get('load_start', '?')}, at the end {r.get('load_end', '?')}: other "
+             "processes shared the cores when it is above 2. Reproduce:", "",
              "```bash", r["command"], "```", ""]
     gen = r.get("generation_seconds")
     lines += [f"Landing zone: {r['total_rows']:,} rows in {r['total_files']:,} files, "
@@ -376,8 +378,9 @@ def render_section(r: dict[str, Any]) -> str:
     full, inc = r["full"], r.get("increment")
     lines += ["| run | wall time | peak memory | notes |", "|---|---:|---:|---|"]
     fp = full.get("phases", {})
-    note = (f"{fp.get('snapshot_days', 0)} daily snapshots {_secs(fp.get('snapshot_seconds'))} "
-            f"(median {_secs(fp.get('snapshot_day_seconds', {}).get('median'))} a day), "
+    note = (f"parse, checks and {fp.get('snapshot_days', 0)} daily snapshots {_secs(fp.get('snapshot_seconds'))} "
+            f"(median {_secs(fp.get('snapshot_day_seconds', {}).get('median'))} a day, "
+            f"slowest {_secs(fp.get('snapshot_day_seconds', {}).get('max'))}), "
             f"final `dbt build` {_secs(fp.get('final_build_seconds'))}")
     status = "" if full["returncode"] == 0 else (" **stopped (timeout)**" if full.get("timed_out")
                                                   else f" **failed (exit {full['returncode']})**")
@@ -446,6 +449,7 @@ def run(opts: Options) -> dict[str, Any]:
     work = opts.work.resolve()
     data, landing, db = work / "data", work / "landing", work / "warehouse.duckdb"
     work.mkdir(parents=True, exist_ok=True)
+    load_start = round(os.getloadavg()[0], 1)
     gen_seconds = ensure_data(data, opts.preset, opts.overrides, opts.regenerate, opts.progress)
     raw = data / "raw"
     rows = count_rows(raw)
@@ -467,7 +471,7 @@ def run(opts: Options) -> dict[str, Any]:
         "preset": opts.preset, "days": data_marker(opts.preset, opts.overrides)["days"],
         "contacts": data_marker(opts.preset, opts.overrides)["contacts"],
         "date": dt.date.today().isoformat(), "machine": machine(), "command": opts.command,
-        "generation_seconds": gen_seconds, "rows": rows,
+        "generation_seconds": gen_seconds, "rows": rows, "load_start": load_start,
         "total_rows": sum(c["rows"] for c in rows.values()), "total_files": sum(c["files"] for c in rows.values()),
         "total_bytes": sum(c["bytes"] for c in rows.values()), "last_day": final_day.isoformat(),
         "full": full, "slowest_models": slowest_models(run_results) if full["returncode"] == 0 else [],
@@ -484,6 +488,7 @@ def run(opts: Options) -> dict[str, Any]:
         result["increment"] = inc
     print(f"[benchmark {opts.preset}] scan floor", flush=True)
     result["scan_floor_seconds"], result["scan_floor_rows"] = scan_floor(raw, threads=os.cpu_count() or 1)
+    result["load_end"] = round(os.getloadavg()[0], 1)
     (work / "benchmark.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
     update_report(opts.report, opts.preset, render_section(result))
     return result

@@ -62,7 +62,7 @@ class SeenIdentifiers:
     def add(self, kind: str, values: pa.Array | pa.ChunkedArray) -> None:
         parts = self.parts[kind]
         parts.append(pc.unique(values))
-        if len(parts) >= 64:
+        if len(parts) >= 4:   # a contacts export repeats most values of the previous day
             self.parts[kind] = [pc.unique(pa.chunked_array(parts))]
 
     def arrays(self) -> dict[str, list[np.ndarray]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 import numpy as np
@@ -188,34 +188,6 @@ def normalize_phones(values: pd.Series) -> pd.Series:
 
 
 # --------------------------------------------------------------------------- buffers
-
-
-@dataclass
-class Buffer:
-    """Accumulates column chunks of one raw table plus the business day each row is exported."""
-
-    columns: tuple[str, ...]
-    chunks: list[dict[str, np.ndarray]] = field(default_factory=list)
-
-    def add(self, export_day: np.ndarray, **cols: np.ndarray) -> None:
-        n = len(export_day)
-        if n == 0:
-            return
-        chunk = {"_day": np.asarray(export_day, dtype=np.int64)}
-        for name in self.columns:
-            value = cols.get(name)
-            if value is None:
-                chunk[name] = np.full(n, None, dtype=object)
-            else:
-                arr = np.asarray(value)
-                chunk[name] = np.broadcast_to(arr, (n,)).copy() if arr.ndim == 0 else arr
-        self.chunks.append(chunk)
-
-    def frame(self) -> dict[str, np.ndarray]:
-        """All chunks concatenated (empty arrays when nothing was added)."""
-        if not self.chunks:
-            return {"_day": np.array([], dtype=np.int64), **{c: np.array([], dtype=object) for c in self.columns}}
-        return {name: np.concatenate([c[name] for c in self.chunks]) for name in ("_day", *self.columns)}
 
 
 def to_arrow(values: np.ndarray, typ: pa.DataType) -> pa.Array:

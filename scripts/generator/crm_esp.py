@@ -43,10 +43,6 @@ SUBJECTS = {
     "trigger_lastchance": "Оставаться ли вам в рассылке?",
 }
 
-EVENT_COLS = tuple(n for n, _ in TABLES_BY_FOLDER["esp/events"].columns)
-CAMPAIGN_COLS = tuple(n for n, _ in TABLES_BY_FOLDER["esp/campaigns"].columns)
-ACTIVITY_COLS = tuple(n for n, _ in TABLES_BY_FOLDER["crm/activities"].columns)
-LOGIN_COLS = tuple(n for n, _ in TABLES_BY_FOLDER["crm/site_logins"].columns)
 
 
 @dataclass

@@ -1,9 +1,9 @@
-"""Re-exports, malformed rows, parquet writing and the ground truth."""
+"""Parquet writing and the ground truth (the re-exports and malformed rows are in spool.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -11,8 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..contract import TABLES_BY_FOLDER
-from .common import NULL_TS, SEC, Clock, build_table, make_ids, normalize_emails, normalize_phones
+from .common import NULL_TS, SEC, make_ids, normalize_emails, normalize_phones
 
 SMALL_FILE = 5_000   # rows: demo-sized files are squeezed; bigger ones are written fast
 
@@ -41,71 +40,6 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     stats = [f.name for f in table.schema if not pa.types.is_list(f.type)]
     pq.write_table(table, path, compression="zstd", compression_level=1, use_dictionary=dictionary_columns(table),
                    write_statistics=stats)
-
-
-def take(frame: dict[str, np.ndarray], idx: np.ndarray) -> dict[str, np.ndarray]:
-    return {k: v[idx] for k, v in frame.items()}
-
-
-def concat(*frames: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return {k: np.concatenate([f[k] for f in frames]) for k in frames[0]}
-
-
-def add_reexports(rng: np.random.Generator, frame: dict[str, np.ndarray], days: int, share: float,
-                  modify: Callable[[dict[str, np.ndarray]], None] | None, n_modified: int = 3) -> dict[str, np.ndarray]:
-    """Copies of ~share of the rows in a later day's file (identical; a few with a changed non-key field)."""
-    n = len(frame["_day"])
-    if n == 0:
-        return frame
-    later = frame["_day"] + rng.integers(1, 4, n)
-    cand = np.flatnonzero((later < days) & (rng.random(n) < share))
-    dup = take(frame, cand)
-    dup["_day"] = later[cand]
-    if modify is not None and len(cand):
-        sel = rng.choice(len(cand), size=min(n_modified, len(cand)), replace=False)
-        part = take(dup, sel)
-        modify(part)
-        for k in dup:
-            dup[k][sel] = part[k]
-    return concat(frame, dup)
-
-
-def add_malformed(rng: np.random.Generator, folder: str, frame: dict[str, np.ndarray], clock: Clock,
-                  specs: list[tuple[str, object, str]], log: list[dict[str, object]]) -> dict[str, np.ndarray]:
-    """Extra copies of real rows with one defect each: (column, bad value, reason)."""
-    table = TABLES_BY_FOLDER[folder]
-    n = len(frame["_day"])
-    if n == 0:
-        return frame
-    pk = table.primary_key
-    specs = specs[:n]
-    rows = rng.choice(n, size=len(specs), replace=False)
-    bad = take(frame, rows)
-    for j, (col, value, reason) in enumerate(specs):
-        if col == pk[0] and value is None:
-            bad[col][j] = None
-        else:
-            if len(pk) == 1 and col != pk[0]:
-                bad[pk[0]][j] = f"{bad[pk[0]][j]}-X{j}"
-            bad[col][j] = value
-        key = None if bad[pk[0]][j] is None else "|".join(str(bad[c][j]) for c in pk)
-        log.append({"table": folder, "file": table.file_name(clock.day_str(int(bad["_day"][j]))),
-                    "primary_key": key, "reason": reason})
-    return concat(frame, bad)
-
-
-def write_table_days(out: Path, folder: str, frame: dict[str, np.ndarray], clock: Clock) -> int:
-    """Write a table's rows into one file per export day (only days with rows)."""
-    table = TABLES_BY_FOLDER[folder]
-    order = np.argsort(frame["_day"], kind="stable")
-    days = frame["_day"][order]
-    full = build_table({k: v[order] for k, v in frame.items()}, table.schema)
-    bounds = np.flatnonzero(np.diff(days)) + 1
-    starts = np.concatenate([[0], bounds]) if len(days) else np.array([], np.int64)
-    ends = np.concatenate([bounds, [len(days)]]) if len(days) else np.array([], np.int64)
-    for s, e in zip(starts, ends):
-        write_parquet(full.slice(int(s), int(e - s)), out / folder / table.file_name(clock.day_str(int(days[s]))))
-    return full.num_rows
 
 
 TRUTH_CHUNK = 1_000_000   # ground-truth rows built (and written) at a time

@@ -180,7 +180,7 @@ class TableSpool:
     def add_reexports(self, rng: np.random.Generator, days: int, share: float,
                       modify: Callable[[Frame], None] | None, n_modified: int = 3) -> None:
         """Copies of ~share of the rows in a later day's file (identical; a few with a changed non-key field).
-        The draws are those of output.add_reexports (a day offset for every row, then a uniform)."""
+        Draws: a day offset 1-3 for every row, then a uniform for every row, then the modified copies."""
         n = self.n
         if n == 0:
             return
@@ -208,7 +208,8 @@ class TableSpool:
 
     def add_malformed(self, rng: np.random.Generator, clock: Clock, specs: list[tuple[str, object, str]],
                       log: list[dict[str, object]]) -> None:
-        """Extra copies of real rows with one defect each: (column, bad value, reason); see output.add_malformed."""
+        """Extra copies of real rows (re-exports included) with one defect each: (column, bad value, reason).
+        A defect in a non-key column also suffixes the key ("-X<j>"), so the row is not a re-export."""
         n = self.n + (0 if self.dup is None else self.dup.num_rows)
         if n == 0:
             return
