@@ -163,7 +163,14 @@ def ensure_data(data_dir: Path, preset: str, overrides: dict[str, Any], regenera
                     heavy_truth=False, progress=progress)
     seconds = time.monotonic() - started
     marker_path.write_text(json.dumps(marker, indent=2) + "\n")
+    (data_dir / "GENERATION.json").write_text(json.dumps({"seconds": round(seconds, 1)}) + "\n")
     return seconds
+
+
+def generation_seconds(data_dir: Path) -> float | None:
+    """How long the landing zone in data_dir took to generate (recorded when it was generated)."""
+    path = data_dir / "GENERATION.json"
+    return json.loads(path.read_text())["seconds"] if path.exists() else None
 
 
 def raw_files(raw: Path) -> dict[str, list[Path]]:
@@ -297,13 +304,15 @@ def phases(output: str) -> dict[str, Any]:
     return out
 
 
-def slowest_models(run_results: Path, n: int | None = 10) -> list[dict[str, Any]]:
-    """The n (None: all) slowest models of the final `dbt build` (run_results.json of the last invocation)."""
+def slowest_models(run_results: Path, n: int | None = 10, kind: str = "model") -> list[dict[str, Any]]:
+    """The n (None: all) slowest nodes of a kind (model, test, snapshot) of the final `dbt build`
+    (run_results.json of the runner's last dbt invocation)."""
     if not run_results.exists():
         return []
     results = json.loads(run_results.read_text())["results"]
-    models = [{"model": r["unique_id"].split(".")[-1], "seconds": round(float(r["execution_time"]), 2),
-               "status": r["status"]} for r in results if r["unique_id"].startswith("model.")]
+    models = [{"model": r["unique_id"].split(".")[-1 if kind != "test" else -2], "seconds":
+               round(float(r["execution_time"]), 2), "status": r["status"]}
+              for r in results if r["unique_id"].startswith(f"{kind}.")]
     return sorted(models, key=lambda r: -r["seconds"])[:n]
 
 
@@ -370,7 +379,8 @@ def render_section(r: dict[str, Any]) -> str:
     gen = r.get("generation_seconds")
     lines += [f"Landing zone: {r['total_rows']:,} rows in {r['total_files']:,} files, "
               f"{r['total_bytes'] / 2**20:,.0f} MiB"
-              + (f" (generated in {_secs(gen)})." if gen is not None else " (reused)."), ""]
+              + (f" (generated in {_secs(gen)}{', earlier' if r.get('data_reused') else ''})."
+                 if gen is not None else " (reused)."), ""]
     lines += ["| raw table | rows | files | MiB |", "|---|---:|---:|---:|"]
     for folder, c in r["rows"].items():
         lines.append(f"| `{folder}` | {c['rows']:,} | {c['files']:,} | {c['bytes'] / 2**20:,.1f} |")
@@ -403,6 +413,9 @@ def render_section(r: dict[str, Any]) -> str:
                   "| model | seconds |", "|---|---:|"]
         lines += [f"| `{s['model']}` | {s['seconds']:.1f} |" for s in r["slowest_models"]]
         lines.append("")
+    if r.get("slowest_tests"):
+        lines += ["Slowest data tests: " + ", ".join(f"`{s['model']}` {s['seconds']:.1f} s"
+                                                   for s in r["slowest_tests"]) + ".", ""]
     if r.get("notes"):
         lines += [r["notes"], ""]
     return "\n".join(lines)
@@ -442,6 +455,7 @@ class Options:
     overrides: dict[str, Any] = field(default_factory=dict)
     progress: bool = False
     command: str = ""
+    render_only: bool = False
 
 
 def run(opts: Options) -> dict[str, Any]:
@@ -471,11 +485,13 @@ def run(opts: Options) -> dict[str, Any]:
         "preset": opts.preset, "days": data_marker(opts.preset, opts.overrides)["days"],
         "contacts": data_marker(opts.preset, opts.overrides)["contacts"],
         "date": dt.date.today().isoformat(), "machine": machine(), "command": opts.command,
-        "generation_seconds": gen_seconds, "rows": rows, "load_start": load_start,
+        "generation_seconds": gen_seconds if gen_seconds is not None else generation_seconds(data),
+        "data_reused": gen_seconds is None, "rows": rows, "load_start": load_start,
         "total_rows": sum(c["rows"] for c in rows.values()), "total_files": sum(c["files"] for c in rows.values()),
         "total_bytes": sum(c["bytes"] for c in rows.values()), "last_day": final_day.isoformat(),
         "full": full, "slowest_models": slowest_models(run_results) if full["returncode"] == 0 else [],
         "slowest_models_all": slowest_models(run_results, None) if full["returncode"] == 0 else [],
+        "slowest_tests": slowest_models(run_results, 3, "test") if full["returncode"] == 0 else [],
         "build_seconds_by_type": build_seconds_by_type(run_results) if full["returncode"] == 0 else {},
     }
     if full["returncode"] == 0:
@@ -509,16 +525,35 @@ def parse_args(argv: list[str] | None) -> Options:
     p.add_argument("--timeout-minutes", type=float, default=None, help="stop a pipeline run after this long")
     p.add_argument("--days", type=int, default=None, help="override the preset's days")
     p.add_argument("--contacts", type=int, default=None, help="override the preset's contacts")
+    p.add_argument("--render-only", action="store_true",
+                   help="only rewrite the report section from <dir>/benchmark.json of an earlier run")
     a = p.parse_args(argv)
     overrides = {k: v for k, v in (("days", a.days), ("contacts", a.contacts)) if v is not None}
     command = "python scripts/benchmark.py " + " ".join(argv if argv is not None else sys.argv[1:])
     return Options(a.preset, a.dir or PROJECT_DIR / "target" / "benchmark" / a.preset, a.report, a.regenerate,
-                   a.timeout_minutes, overrides, progress=sys.stderr.isatty(), command=command.strip())
+                   a.timeout_minutes, overrides, progress=sys.stderr.isatty(), command=command.strip(),
+                   render_only=a.render_only)
+
+
+def rerender(opts: Options) -> dict[str, Any]:
+    """Rewrite the preset's report section from the saved results (and run_results) of an earlier run."""
+    work = opts.work.resolve()
+    result = json.loads((work / "benchmark.json").read_text())
+    full_results = work / "run_results_full.json"
+    if full_results.exists():
+        result["slowest_models"] = slowest_models(full_results)
+        result["slowest_tests"] = slowest_models(full_results, 3, "test")
+        result["build_seconds_by_type"] = build_seconds_by_type(full_results)
+    if result.get("generation_seconds") is None:
+        result["generation_seconds"] = generation_seconds(work / "data")
+    (work / "benchmark.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
+    update_report(opts.report, opts.preset, render_section(result))
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
     opts = parse_args(argv)
-    result = run(opts)
+    result = rerender(opts) if opts.render_only else run(opts)
     full, inc = result["full"], result.get("increment", {})
     print(f"full build {full['seconds']:.1f} s, peak {_gib(full['peak_rss_bytes'])}; "
           f"increment {inc.get('seconds', float('nan')):.1f} s, peak {_gib(inc.get('peak_rss_bytes', 0))}; "
