@@ -102,12 +102,13 @@ def _bar(progress: bool, total: int, desc: str):  # type: ignore[no-untyped-def]
 
 def generate(out_dir: Path, days: int = 90, contacts: int = 2500, scale: float = 1.0, seed: int = 42,
              start_date: date = date(2026, 1, 5), volumes: Volumes = Volumes(), heavy_truth: bool = True,
-             progress: bool = False) -> dict[str, int]:
+             progress: bool = False, spill_rows: int = 2_000_000) -> dict[str, int]:
     """Write <out_dir>/raw and <out_dir>/ground_truth; return rows written per table.
 
     Tables are written day by day; big ones wait in Arrow IPC files under <out_dir>/.spool until
     their re-exports and malformed rows are drawn (removed at the end). heavy_truth=False skips
-    the two ground-truth files that grow with contacts x days (contact_days, sends)."""
+    the two ground-truth files that grow with contacts x days (contact_days, sends). spill_rows: rows a
+    table keeps in memory before its days go to the spool files."""
     out_dir = Path(out_dir)
     raw, truth, spool_dir = out_dir / "raw", out_dir / "ground_truth", out_dir / ".spool"
     for d in (raw, truth, spool_dir):
@@ -124,7 +125,7 @@ def generate(out_dir: Path, days: int = 90, contacts: int = 2500, scale: float =
     cards = build_cards(rng, people, n_cards, n_doctors, clock, new_share=0.12)
     counter = Counter()
     campaigns = build_campaigns(rng, clock, counter)
-    spools = {t.folder: TableSpool(t.folder, spool_dir) for t in TABLES if t.folder != "crm/contacts"}
+    spools = {t.folder: TableSpool(t.folder, spool_dir, spill_rows) for t in TABLES if t.folder != "crm/contacts"}
     epoch0 = (start_date - date(1970, 1, 1)).days
 
     malformed: list[dict[str, object]] = []
