@@ -62,7 +62,9 @@ class SeenIdentifiers:
     def add(self, kind: str, values: pa.Array | pa.ChunkedArray) -> None:
         parts = self.parts[kind]
         parts.append(pc.unique(values))
-        if len(parts) >= 4:   # a contacts export repeats most values of the previous day
+        # merge when the newer parts outgrow the merged one (a contacts export repeats most values
+        # of the day before): memory stays near the distinct count, merging costs O(n log n) in all
+        if sum(len(p) for p in parts[1:]) > max(1_000_000, len(parts[0])):
             self.parts[kind] = [pc.unique(pa.chunked_array(parts))]
 
     def arrays(self) -> dict[str, list[np.ndarray]]:

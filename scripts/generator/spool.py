@@ -25,6 +25,7 @@ from ..contract import TABLES_BY_FOLDER
 from .common import NULL_TS, Clock, build_table
 
 DRAW_CHUNK = 1 << 22      # random draws over all rows are taken in chunks of this many
+ADD_CHUNK = 1_000_000     # rows sorted into days at a time
 IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
 
 Frame = dict[str, np.ndarray]
@@ -58,6 +59,7 @@ class TableSpool:
         self.parts: dict[int, list[pa.Table | Path]] = {}
         self.day_rows: dict[int, int] = {}
         self.in_memory = 0
+        self.files_written = 0
         self.n = 0
         self._days: list[np.ndarray] = []    # export day of every row, in arrival order
         self._pos: list[np.ndarray] = []     # its position among its day's rows
@@ -74,6 +76,12 @@ class TableSpool:
         n = len(day)
         if n == 0:
             return
+        if n > ADD_CHUNK:
+            for s in range(0, n, ADD_CHUNK):
+                self.add(day[s:s + ADD_CHUNK], **{k: v if np.isscalar(v) or getattr(v, "ndim", 1) == 0
+                                                  else v[s:s + ADD_CHUNK]
+                                                  for k, v in cols.items() if k in self.columns})
+            return
         frame: Frame = {}
         for name in self.columns:
             value = cols.get(name)
@@ -85,7 +93,12 @@ class TableSpool:
         self.add_table(day, build_table(frame, self.schema))
 
     def add_table(self, day: np.ndarray, table: pa.Table) -> None:
-        """Append an Arrow table whose rows are exported on the given days."""
+        """Append an Arrow table whose rows are exported on the given days (in slices of at most
+        ADD_CHUNK rows, so a big table is sorted and spilled piece by piece)."""
+        if len(day) > ADD_CHUNK:
+            for s in range(0, len(day), ADD_CHUNK):
+                self.add_table(day[s:s + ADD_CHUNK], table.slice(s, ADD_CHUNK))
+            return
         n = len(day)
         order = np.argsort(day, kind="stable")
         sorted_days = day[order]
@@ -117,7 +130,8 @@ class TableSpool:
             tables = [p for p in parts if isinstance(p, pa.Table)]
             if not tables:
                 continue
-            path = self.spill_dir / f"{d}_{len(parts)}.arrow"
+            self.files_written += 1
+            path = self.spill_dir / f"{d}_{self.files_written}.arrow"
             with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, self.schema, options=IPC_OPTIONS) as w:
                 for t in tables:
                     w.write_table(t)

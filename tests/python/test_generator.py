@@ -76,6 +76,7 @@ def test_spilling_to_disk_changes_nothing(small: Path, tmp_path: Path, monkeypat
         written.extend(p for parts in self.parts.values() for p in parts if isinstance(p, Path))
 
     monkeypatch.setattr(spool.TableSpool, "spill", spill)
+    monkeypatch.setattr(spool, "ADD_CHUNK", 40)   # big adds are sorted into days in slices
     generate(tmp_path, **SMALL, spill_rows=50)
     assert len(written) > 100
     a, b = read_all(small), read_all(tmp_path)
