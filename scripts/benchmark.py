@@ -304,6 +304,28 @@ def phases(output: str) -> dict[str, Any]:
     return out
 
 
+DBT_LOG_LINE = re.compile(r"^\x1b\[0m(\d\d:\d\d:\d\d)\.\d+ \[info \] \[[^\]]*\]: \d+ of \d+ "
+                          r"(START|OK created) .*? (?:model|snapshot|seed) ([\w.]+) ")
+
+
+def unfinished_node(dbt_log: Path) -> dict[str, str] | None:
+    """The dbt node that was started last and never finished (for a run that was stopped)."""
+    if not dbt_log.exists():
+        return None
+    open_nodes: dict[str, str] = {}
+    for line in dbt_log.read_text(errors="replace").splitlines():
+        m = DBT_LOG_LINE.match(line)
+        if m:
+            if m[2] == "START":
+                open_nodes[m[3]] = m[1]
+            else:
+                open_nodes.pop(m[3], None)
+    if not open_nodes:
+        return None
+    node, started = list(open_nodes.items())[-1]
+    return {"node": node, "started": started}
+
+
 def slowest_models(run_results: Path, n: int | None = 10, kind: str = "model") -> list[dict[str, Any]]:
     """The n (None: all) slowest nodes of a kind (model, test, snapshot) of the final `dbt build`
     (run_results.json of the runner's last dbt invocation)."""
@@ -394,6 +416,10 @@ def render_section(r: dict[str, Any]) -> str:
             f"final `dbt build` {_secs(fp.get('final_build_seconds'))}")
     status = "" if full["returncode"] == 0 else (" **stopped (timeout)**" if full.get("timed_out")
                                                   else f" **failed (exit {full['returncode']})**")
+    if full.get("timed_out") and full.get("running_when_stopped"):
+        node = full["running_when_stopped"]
+        note = (f"stopped at {full.get('stopped_at')} while `{node['node']}` ran (started {node['started']}); "
+                + note)
     lines.append(f"| full build from empty{status} | {_secs(full['seconds'])} | {_gib(full['peak_rss_bytes'])} "
                  f"| {note} |")
     if inc:
@@ -512,8 +538,12 @@ def run(opts: Options) -> dict[str, Any]:
 
 def run_measured_pipeline(landing: Path, db: Path, work: Path, log: Path, timeout: float | None) -> dict[str, Any]:
     m = run_pipeline(landing, db, work, log, timeout)
-    return {"seconds": round(m.seconds, 2), "peak_rss_bytes": m.peak_rss_bytes, "returncode": m.returncode,
-            "timed_out": m.timed_out, "phases": phases(m.output), "log": str(log)}
+    out = {"seconds": round(m.seconds, 2), "peak_rss_bytes": m.peak_rss_bytes, "returncode": m.returncode,
+           "timed_out": m.timed_out, "phases": phases(m.output), "log": str(log),
+           "stopped_at": time.strftime("%H:%M:%S")}
+    if m.timed_out:
+        out["running_when_stopped"] = unfinished_node(work / "dbt_logs" / "dbt.log")
+    return out
 
 
 def parse_args(argv: list[str] | None) -> Options:
@@ -546,6 +576,8 @@ def rerender(opts: Options) -> dict[str, Any]:
         result["build_seconds_by_type"] = build_seconds_by_type(full_results)
     if result.get("generation_seconds") is None:
         result["generation_seconds"] = generation_seconds(work / "data")
+    if result["full"].get("timed_out") and not result["full"].get("running_when_stopped"):
+        result["full"]["running_when_stopped"] = unfinished_node(work / "dbt_logs" / "dbt.log")
     (work / "benchmark.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
     update_report(opts.report, opts.preset, render_section(result))
     return result
