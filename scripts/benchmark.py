@@ -57,8 +57,9 @@ The **scan floor** is one DuckDB query that reads every raw file once (row count
 over one column of each table). No build can beat it; full build / scan floor says how many
 times over the build pays for reading its input.
 
-DuckDB runs with the settings of `profiles.yml` (threads, memory_limit, temp_directory;
-overridable with `MW_DUCKDB_THREADS`, `MW_DUCKDB_MEMORY_LIMIT`, `MW_DUCKDB_TEMP_DIR`).
+DuckDB runs with the settings of `profiles.yml`: threads 2, memory_limit 6GB (5.5 GiB),
+temp_directory under the benchmark directory, max_temp_directory_size 40GB (overridable with
+`MW_DUCKDB_THREADS`, `MW_DUCKDB_MEMORY_LIMIT`, `MW_DUCKDB_TEMP_DIR`, `MW_DUCKDB_MAX_TEMP_SIZE`).
 """
 
 
