@@ -417,6 +417,8 @@ def render_section(r: dict[str, Any]) -> str:
             f"final `dbt build` {_secs(fp.get('final_build_seconds'))}")
     status = "" if full["returncode"] == 0 else (" **stopped (timeout)**" if full.get("timed_out")
                                                   else f" **failed (exit {full['returncode']})**")
+    if full["returncode"] != 0 and not fp.get("snapshot_days"):
+        note = "did not reach the first daily snapshot"
     if full.get("timed_out") and full.get("running_when_stopped"):
         node = full["running_when_stopped"]
         note = (f"stopped at {full.get('stopped_at')} while `{node['node']}` ran (started {node['started']}); "
