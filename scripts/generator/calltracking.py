@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 
 from ..contract import BRANDS, TABLES_BY_FOLDER
-from .common import (DAY, MSK, NULL_TS, SEC, Buffer, Clock, Counter, diurnal_time, format_phones, make_ids,
+from .common import (DAY, MSK, NULL_TS, SEC, Clock, Counter, arrow_ids, diurnal_time, format_phones, make_ids,
                      normalize_phones, rand_time_in_day, type_emails)
 from .people import KIND_ANON, KIND_DOCTOR, KIND_OFFLINE, KIND_PROSPECT, Cards, People
+from .spool import TableSpool
 
 COLS = {name: tuple(c for c, _ in TABLES_BY_FOLDER[name].columns) for name in (
     "calltracking/sessions", "calltracking/calls", "calltracking/requests", "calltracking/ad_costs",
@@ -22,6 +23,8 @@ REFERRALS = np.array(["https://medvestnik.ru/", "https://rosmedportal.com/", "ht
                       "https://pubmed.ncbi.nlm.nih.gov/", "https://www.rlsnet.ru/"], dtype=object)
 ENGINES = np.array(["https://yandex.ru/", "https://www.google.com/", "https://go.mail.ru/", "https://www.bing.com/"],
                    dtype=object)
+AD_CONTENT = np.array([None] + [f"ad_{k}" for k in range(1, 30)], dtype=object)
+LANDINGS = np.array([f"https://pharma.example/{b}" for b in BRANDS], dtype=object)
 CHANNELS = ("paid_search", "paid_social", "display", "affiliate", "messenger", "organic", "referral", "direct")
 CHANNEL_P = np.array([0.30, 0.12, 0.07, 0.04, 0.04, 0.21, 0.07, 0.15])
 OFFLINE = (("offline", "billboard", "billboard_msk_q1", "+74952160001"),
@@ -44,8 +47,15 @@ class AdCatalog:
     touched: np.ndarray   # False for spend no session ever carries
 
 
-def build_catalog(rng: np.random.Generator) -> AdCatalog:
-    """~45 paid triples: search, social, display, affiliate, messenger, plus three never seen on the site."""
+EXTRA_CHANNELS = (("paid_search", "yandex", "cpc", "ya_search"), ("paid_search", "google", "cpc", "gg_search"),
+                  ("paid_social", "vk", "cpc", "vk_doctors"), ("paid_social", "telegram", "paid_social", "tg_channels"),
+                  ("display", "adriver", "display", "banner"), ("affiliate", "medportal", "affiliate", "partner"),
+                  ("messenger", "whatsapp", "messenger", "msg"))
+
+
+def build_catalog(rng: np.random.Generator, extra: int = 0) -> AdCatalog:
+    """~45 paid triples: search, social, display, affiliate, messenger, plus three never seen on the site;
+    then `extra` more (ad groups per brand and channel) for the large presets."""
     rows: list[tuple[str, str, str, str, bool]] = []
     for b in BRANDS[:8]:
         rows.append(("paid_search", "yandex", "cpc", f"ya_search_{b}", True))
@@ -66,6 +76,9 @@ def build_catalog(rng: np.random.Generator) -> AdCatalog:
     rows += [("paid_search", "yandex", "cpc", "ya_search_test_campaign", False),
              ("paid_social", "vk", "cpc", "vk_retarget_archive", False),
              ("display", "adriver", "display", "banner_brand_awareness", False)]
+    for k in range(extra):
+        ch, src, med, prefix = EXTRA_CHANNELS[k % len(EXTRA_CHANNELS)]
+        rows.append((ch, src, med, f"{prefix}_{BRANDS[(k // len(EXTRA_CHANNELS)) % len(BRANDS)]}_g{k:05d}", True))
     n = len(rows)
     channel = np.array([r[0] for r in rows], dtype=object)
     cost = np.where(channel == "display", rng.uniform(120, 300, n),
@@ -92,6 +105,8 @@ class Visits:
     person: np.ndarray
     ts: np.ndarray
     cols: dict[str, np.ndarray]
+    pick: np.ndarray       # catalog row of a paid session, -1 for the others
+    numbers: np.ndarray    # session number (session_id is "S" + 8 digits)
 
 
 def build_sessions(rng: np.random.Generator, clock: Clock, people: People, cat: AdCatalog,
@@ -109,6 +124,7 @@ def build_sessions(rng: np.random.Generator, clock: Clock, people: People, cat: 
     ts = diurnal_time(rng, clock, rng.integers(0, clock.days, n_sessions))
     ch = rng.choice(len(CHANNELS), size=n_sessions, p=CHANNEL_P)
     src = np.full(n_sessions, None, dtype=object)
+    pick_all = np.full(n_sessions, -1, np.int32)
     med, camp, content, term, ref = (np.full(n_sessions, None, dtype=object) for _ in range(5))
     for c, name in enumerate(CHANNELS[:5]):
         sel = np.flatnonzero(ch == c)
@@ -116,7 +132,8 @@ def build_sessions(rng: np.random.Generator, clock: Clock, people: People, cat: 
         w = cat.weight[rows] / cat.weight[rows].sum()
         pick = rows[rng.choice(len(rows), size=len(sel), p=w)]
         src[sel], med[sel], camp[sel] = cat.source[pick], cat.medium[pick], cat.campaign[pick]
-        content[sel] = np.char.add("ad_", rng.integers(1, 30, len(sel)).astype(str)).astype(object)
+        pick_all[sel] = pick
+        content[sel] = AD_CONTENT[rng.integers(1, 30, len(sel))]
         if name == "paid_search":
             term[sel] = rng.choice(SEARCH_TERMS, len(sel))
             ref[sel] = np.where(cat.source[pick] == "yandex", "https://yandex.ru/", "https://www.google.com/")
@@ -124,13 +141,13 @@ def build_sessions(rng: np.random.Generator, clock: Clock, people: People, cat: 
             ref[sel] = np.where(cat.source[pick] == "vk", "https://vk.com/", "https://t.me/")
     ref[ch == 5] = rng.choice(ENGINES, (ch == 5).sum(), p=[0.6, 0.3, 0.05, 0.05])
     ref[ch == 6] = rng.choice(REFERRALS, (ch == 6).sum())
-    brand = rng.choice(np.array(BRANDS, dtype=object), n_sessions)
-    landing = np.char.add("https://pharma.example/", brand.astype(str)).astype(object)
+    landing = LANDINGS[rng.choice(len(BRANDS), n_sessions)]
     # sessions opened by email clicks (~70% of clicks reach the tag)
     take = np.flatnonzero(rng.random(len(clicks["person"])) < 0.7)
     e_camp = clicks["camp"][take]
     e_n = len(take)
-    e_brand = np.where(camp_brand[e_camp] == None, "digest", camp_brand[e_camp]).astype(str)  # noqa: E711
+    camp_landing = np.array(["https://pharma.example/" + ("digest" if b is None else b) for b in camp_brand],
+                            dtype=object)
     person = np.concatenate([person, clicks["person"][take]])
     ts = np.concatenate([ts, clicks["ts"][take] + rng.integers(1, 8, e_n) * SEC])
     src = np.concatenate([src, np.full(e_n, "esp", dtype=object)])
@@ -139,20 +156,22 @@ def build_sessions(rng: np.random.Generator, clock: Clock, people: People, cat: 
     content = np.concatenate([content, np.full(e_n, None, dtype=object)])
     term = np.concatenate([term, np.full(e_n, None, dtype=object)])
     ref = np.concatenate([ref, np.where(rng.random(e_n) < 0.3, "https://e.mail.ru/", None).astype(object)])
-    landing = np.concatenate([landing, np.char.add("https://pharma.example/", e_brand).astype(object)])
+    landing = np.concatenate([landing, camp_landing[e_camp]])
+    pick_all = np.concatenate([pick_all, np.full(e_n, -1, np.int32)])
     keep = ts < clock.end
     order = np.lexsort((person[keep], ts[keep]))
     sl = lambda a: a[keep][order]  # noqa: E731
     person, ts = sl(person), sl(ts)
     n = len(ts)
+    numbers = Counter().take_numbers("S", n)
     cols = {
-        "session_id": Counter().take("S", n, 8), "client_id": people.pick_cookie(rng, person), "started_at": ts,
+        "session_id": arrow_ids("S", numbers, 8), "client_id": people.pick_cookie(rng, person), "started_at": ts,
         "utm_source": random_case(rng, sl(src), 0.03), "utm_medium": random_case(rng, sl(med), 0.02),
         "utm_campaign": random_case(rng, sl(camp), 0.01), "utm_content": sl(content), "utm_term": sl(term),
         "referrer": sl(ref), "landing_url": sl(landing),
         "device": rng.choice(np.array(["desktop", "mobile", "tablet"], dtype=object), n, p=[0.55, 0.4, 0.05]),
     }
-    return Visits(person, ts, cols)
+    return Visits(person, ts, cols, sl(pick_all), numbers)
 
 
 def _msk_text(ts: np.ndarray) -> np.ndarray:
@@ -170,10 +189,12 @@ def _caller_phone(rng: np.random.Generator, people: People, cards: Cards, person
 
 
 def build_calls(rng: np.random.Generator, clock: Clock, people: People, cards: Cards, visits: Visits,
-                shared_of_person: np.ndarray, n_offline: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Calls from sessions (dynamic numbers) and to static offline numbers. Returns columns and caller persons."""
+                shared_of_person: np.ndarray, n_offline: int, rate: float = 1.0
+                ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Calls from sessions (dynamic numbers; rate scales their probability) and to static offline numbers.
+    Returns columns and caller persons."""
     kinds = people.kind[visits.person]
-    p_call = np.select([kinds == KIND_DOCTOR, kinds == KIND_PROSPECT], [0.015, 0.07], 0.0)
+    p_call = np.select([kinds == KIND_DOCTOR, kinds == KIND_PROSPECT], [0.015, 0.07], 0.0) * rate
     s = np.flatnonzero(rng.random(len(kinds)) < p_call)
     s_person = visits.person[s]
     s_ts = visits.ts[s] + rng.integers(30, 1200, len(s)) * SEC
@@ -188,7 +209,7 @@ def build_calls(rng: np.random.Generator, clock: Clock, people: People, cards: C
     ts = np.concatenate([s_ts, o_ts])
     n = len(ts)
     off = np.array(OFFLINE, dtype=object)
-    session_id = np.concatenate([visits.cols["session_id"][s], np.full(n_offline, None, dtype=object)])
+    session_id = np.concatenate([make_ids("S", visits.numbers[s], 8), np.full(n_offline, None, dtype=object)])
     src = np.concatenate([visits.cols["utm_source"][s], off[o_camp, 0]])
     med = np.concatenate([visits.cols["utm_medium"][s], off[o_camp, 1]])
     camp = np.concatenate([visits.cols["utm_campaign"][s], off[o_camp, 2]])
@@ -241,7 +262,7 @@ def build_requests(rng: np.random.Generator, clock: Clock, people: People, visit
                                       people.last[person].astype(str)).astype(object), people.first[person])
     name = np.where(rng.random(n) < 0.1, np.char.lower(name.astype(str)).astype(object), name)
     cols = {
-        "request_id": Counter().take("RQ", n, 7), "session_id": visits.cols["session_id"][s],
+        "request_id": Counter().take("RQ", n, 7), "session_id": make_ids("S", visits.numbers[s], 8),
         "client_id": visits.cols["client_id"][s], "request_type": rtype, "phone": phone, "email": email,
         "name": name, "created_at": ts,
     }
@@ -260,25 +281,27 @@ def _contact_for(rng: np.random.Generator, cards: Cards, first_card: np.ndarray,
 
 def build_leads(rng: np.random.Generator, clock: Clock, people: People, cards: Cards, calls: dict[str, np.ndarray],
                 call_person: np.ndarray, requests: dict[str, np.ndarray], req_person: np.ndarray,
-                wregs: dict[str, np.ndarray], n_offline_visits: int, gone_at: np.ndarray) -> dict[str, np.ndarray]:
-    """crm/leads from calls, requests, webinar registrations and offline visits."""
+                wregs: dict[str, np.ndarray], n_offline_visits: int, gone_at: np.ndarray,
+                rate: float = 1.0) -> dict[str, np.ndarray]:
+    """crm/leads from calls, requests, webinar registrations (rate scales the share that become leads)
+    and offline visits."""
     first_card = np.full(len(people.kind), -1, np.int64)
     prim = np.flatnonzero(cards.is_primary)
     first_card[cards.person[prim]] = prim
     parts: list[dict[str, np.ndarray]] = []
     # calls: target unique calls; the CRM loses the call id for ~20%
-    c = np.flatnonzero(calls["is_target"] & calls["is_unique"] & (rng.random(len(calls["_ts"])) < 0.7))
+    c = np.flatnonzero(calls["is_target"] & calls["is_unique"] & (rng.random(len(calls["_ts"])) < 0.7 * rate))
     ts = calls["_ts"][c] + (calls["duration_sec"][c] + rng.integers(60, 900, len(c))) * SEC
     parts.append({"ts": ts, "person": call_person[c], "phone": format_phones(rng, calls["_d10"][c]),
                   "email": np.full(len(c), None, dtype=object), "channel": np.full(len(c), "call", dtype=object),
                   "call_id": np.where(rng.random(len(c)) < 0.8, calls["call_id"][c], None),
                   "req_id": np.full(len(c), None, dtype=object), "p_match": 0.85})
-    r = np.flatnonzero(rng.random(len(requests["created_at"])) < 0.85)
+    r = np.flatnonzero(rng.random(len(requests["created_at"])) < 0.85 * rate)
     parts.append({"ts": requests["created_at"][r] + rng.integers(30, 600, len(r)) * SEC, "person": req_person[r],
                   "phone": requests["phone"][r], "email": requests["email"][r], "channel": requests["request_type"][r],
                   "call_id": np.full(len(r), None, dtype=object),
                   "req_id": np.where(rng.random(len(r)) < 0.9, requests["request_id"][r], None), "p_match": 0.85})
-    w = np.flatnonzero(rng.random(len(wregs["idx"])) < 0.15)
+    w = np.flatnonzero(rng.random(len(wregs["idx"])) < 0.15 * rate)
     widx = wregs["idx"][w]
     wper = cards.person[widx]
     parts.append({"ts": wregs["ts"][w] + rng.integers(600, 86400, len(w)) * SEC, "person": wper,
@@ -315,11 +338,11 @@ def build_leads(rng: np.random.Generator, clock: Clock, people: People, cards: C
     }
 
 
-def build_deals(rng: np.random.Generator, clock: Clock, leads: dict[str, np.ndarray], deals: Buffer,
-                stages: Buffer) -> None:
-    """~20% of leads become deals; stage history qualified -> ... -> won, or lost on the way."""
+def build_deals(rng: np.random.Generator, clock: Clock, leads: dict[str, np.ndarray], deals: TableSpool,
+                stages: TableSpool, rate: float = 1.0) -> None:
+    """~20% of leads (times rate) become deals; stage history qualified -> ... -> won, or lost on the way."""
     ch = leads["lead_channel"]
-    p = np.where(np.isin(ch, ["call", "offline_visit"]), 0.25, np.where(ch == "webinar", 0.1, 0.2))
+    p = np.where(np.isin(ch, ["call", "offline_visit"]), 0.25, np.where(ch == "webinar", 0.1, 0.2)) * rate
     sel = np.flatnonzero(rng.random(len(ch)) < p)
     n = len(sel)
     created = leads["created_at"][sel] + rng.integers(600, 3 * 86400, n) * SEC
@@ -366,19 +389,18 @@ def build_deals(rng: np.random.Generator, clock: Clock, leads: dict[str, np.ndar
               amount_rub=np.where(lost, expected, won_amount)[closed], closed_at=final_ts[closed])
 
 
-def build_ad_costs(rng: np.random.Generator, clock: Clock, cat: AdCatalog, sessions: dict[str, np.ndarray],
-                   buf: Buffer, scale: float) -> None:
-    """Daily spend per paid triple (clicks >= the sessions the site saw) and offline flights."""
+def build_ad_costs(rng: np.random.Generator, clock: Clock, cat: AdCatalog, visits: Visits,
+                   buf: TableSpool, scale: float, epoch_day: int) -> None:
+    """Daily spend per paid triple (clicks >= the sessions the site saw) and offline flights.
+    The `date` column is days since 1970 (epoch_day is the first business day's)."""
     days = np.arange(clock.days)
-    key = pd.DataFrame({
-        "d": clock.msk_day(sessions["started_at"]),
-        "k": pd.Series(sessions["utm_source"], dtype="string").str.lower() + "|"
-        + pd.Series(sessions["utm_medium"], dtype="string").str.lower() + "|"
-        + pd.Series(sessions["utm_campaign"], dtype="string").str.lower()})
-    counts = key.dropna().groupby(["k", "d"]).size()
+    # sessions per catalog row and day (their utm values differ from the catalog's only in case)
+    paid = visits.pick >= 0
+    flat = visits.pick[paid].astype(np.int64) * clock.days + clock.msk_day(visits.ts[paid])
+    per_day = np.bincount(flat, minlength=len(cat.channel) * clock.days).reshape(len(cat.channel), clock.days)
+    rows: list[dict[str, np.ndarray]] = []
     for i in range(len(cat.channel)):
-        k = f"{cat.source[i]}|{cat.medium[i]}|{cat.campaign[i]}"
-        seen = counts.get(k, pd.Series(dtype=np.int64)).reindex(days, fill_value=0).to_numpy()
+        seen = per_day[i]
         active = rng.random(clock.days) < (0.97 if cat.touched[i] else 0.6)
         clicks = np.maximum(np.ceil(seen * rng.uniform(1.05, 1.6, clock.days)),
                             rng.poisson(3 * scale * cat.weight[i], clock.days)).astype(np.int64)
@@ -387,16 +409,19 @@ def build_ad_costs(rng: np.random.Generator, clock: Clock, cat: AdCatalog, sessi
         cost = np.where(cat.channel[i] == "display", impressions / 1000 * cat.unit_cost[i], clicks * cat.unit_cost[i])
         cost = np.round(cost * rng.uniform(0.9, 1.1, clock.days), 2)
         d = days[active]
-        buf.add(d, date=d, utm_source=np.full(len(d), cat.source[i], dtype=object),
-                utm_medium=np.full(len(d), cat.medium[i], dtype=object),
-                utm_campaign=np.full(len(d), cat.campaign[i], dtype=object),
-                impressions=impressions[active], clicks=clicks[active], cost_rub=cost[active])
+        rows.append(dict(day=d, date=d + epoch_day, utm_source=np.full(len(d), cat.source[i], dtype=object),
+                         utm_medium=np.full(len(d), cat.medium[i], dtype=object),
+                         utm_campaign=np.full(len(d), cat.campaign[i], dtype=object),
+                         impressions=impressions[active], clicks=clicks[active], cost_rub=cost[active]))
     for src, med, camp, _ in OFFLINE:
         d = days[days % 7 == 0]
-        buf.add(d, date=d, utm_source=np.full(len(d), src, dtype=object), utm_medium=np.full(len(d), med, dtype=object),
-                utm_campaign=np.full(len(d), camp, dtype=object),
-                impressions=rng.integers(50_000, 400_000, len(d)), clicks=np.zeros(len(d), np.int64),
-                cost_rub=np.round(rng.uniform(80_000, 300_000, len(d)) * max(scale, 0.1), 2))
+        rows.append(dict(day=d, date=d + epoch_day, utm_source=np.full(len(d), src, dtype=object),
+                         utm_medium=np.full(len(d), med, dtype=object), utm_campaign=np.full(len(d), camp, dtype=object),
+                         impressions=rng.integers(50_000, 400_000, len(d)), clicks=np.zeros(len(d), np.int64),
+                         cost_rub=np.round(rng.uniform(80_000, 300_000, len(d)) * max(scale, 0.1), 2)))
+    # one add: a stable sort by day keeps the order of the rows above within each day
+    cols = {k: np.concatenate([r[k] for r in rows]) for k in rows[0]}
+    buf.add(cols.pop("day"), **cols)
 
 
 def shared_phone_of_person(people: People, cards: Cards) -> np.ndarray:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 SEC = 1_000_000
 MIN = 60 * SEC
@@ -85,6 +86,12 @@ def make_ids(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
     return np.char.add(prefix, np.char.zfill(nums.astype(str), width)).astype(object)
 
 
+def arrow_ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
+    """Like make_ids, but an Arrow string array built without a Python object per id."""
+    digits = pc.utf8_lpad(pa.array(np.asarray(numbers, dtype=np.int64)).cast(pa.string()), width, "0")
+    return pc.binary_join_element_wise(pa.scalar(prefix), digits, pa.scalar(""))
+
+
 class Counter:
     """Sequential id allocator per prefix (deterministic)."""
 
@@ -92,9 +99,13 @@ class Counter:
         self._next: dict[str, int] = {}
 
     def take(self, prefix: str, n: int, width: int) -> np.ndarray:
+        return make_ids(prefix, self.take_numbers(prefix, n), width)
+
+    def take_numbers(self, prefix: str, n: int) -> np.ndarray:
+        """The next n numbers of prefix (format them with make_ids)."""
         start = self._next.get(prefix, 1)
         self._next[prefix] = start + n
-        return make_ids(prefix, np.arange(start, start + n), width)
+        return np.arange(start, start + n, dtype=np.int64)
 
 
 def unique_perm(k: np.ndarray, modulus: int, mult: int, add: int) -> np.ndarray:
@@ -179,36 +190,10 @@ def normalize_phones(values: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- buffers
 
 
-@dataclass
-class Buffer:
-    """Accumulates column chunks of one raw table plus the business day each row is exported."""
-
-    columns: tuple[str, ...]
-    chunks: list[dict[str, np.ndarray]] = field(default_factory=list)
-
-    def add(self, export_day: np.ndarray, **cols: np.ndarray) -> None:
-        n = len(export_day)
-        if n == 0:
-            return
-        chunk = {"_day": np.asarray(export_day, dtype=np.int64)}
-        for name in self.columns:
-            value = cols.get(name)
-            if value is None:
-                chunk[name] = np.full(n, None, dtype=object)
-            else:
-                arr = np.asarray(value)
-                chunk[name] = np.broadcast_to(arr, (n,)).copy() if arr.ndim == 0 else arr
-        self.chunks.append(chunk)
-
-    def frame(self) -> dict[str, np.ndarray]:
-        """All chunks concatenated (empty arrays when nothing was added)."""
-        if not self.chunks:
-            return {"_day": np.array([], dtype=np.int64), **{c: np.array([], dtype=object) for c in self.columns}}
-        return {name: np.concatenate([c[name] for c in self.chunks]) for name in ("_day", *self.columns)}
-
-
 def to_arrow(values: np.ndarray, typ: pa.DataType) -> pa.Array:
     """numpy column (int64 microseconds with NULL_TS for timestamps, objects for strings) to arrow."""
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        return values if values.type == typ else values.cast(typ)
     if pa.types.is_timestamp(typ):
         arr = np.asarray(values, dtype=np.int64)
         return pa.array(arr, type=pa.int64(), mask=arr == NULL_TS).cast(typ)

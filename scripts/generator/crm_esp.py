@@ -7,17 +7,27 @@ from typing import Callable
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..contract import BRANDS, SEGMENT_CODES_BY_GROUP, SPECIALTIES, TABLES_BY_FOLDER
-from .common import (DAY, HOUR, MIN, NULL_TS, SEC, Buffer, Clock, Counter, build_table, diurnal_time,
-                     rand_time_in_day)
+from .common import (DAY, HOUR, MIN, NULL_TS, SEC, Clock, Counter, arrow_ids, diurnal_time, rand_time_in_day,
+                     to_arrow)
+from .output import mask_lists
 from .people import UNKNOWN_BRAND, Cards, People
+from .spool import TableSpool
 
 SEGMENTS = np.array(["new", "active", "at_risk", "churned"], dtype=object)
 NEW, ACTIVE, AT_RISK, CHURNED = 0, 1, 2, 3
 CODES = [c for group in SEGMENT_CODES_BY_GROUP.values() for c in group] + [f"int_{UNKNOWN_BRAND}"]
 BIT = {c: i for i, c in enumerate(CODES)}
 CODE_ARR = np.array(CODES, dtype=object)
+SEGMENTS_ARROW = pa.array(SEGMENTS, type=pa.string())
+EVENT_TYPES = ["sent", "delivered", "bounced", "opened", "clicked", "unsubscribed", "complained"]
+EVENT_TYPES_ARROW = pa.array(EVENT_TYPES, type=pa.string())
+BOUNCED, OPENED, CLICKED, UNSUBSCRIBED, COMPLAINED = (EVENT_TYPES.index(t) for t in (
+    "bounced", "opened", "clicked", "unsubscribed", "complained"))
+BOUNCE_KINDS_ARROW = pa.array(["soft", "hard"], type=pa.string())
+STATUS_ARROW = pa.array(["valid", "invalid", "unsubscribed"], type=pa.string())
 NEVER = -(10**17)
 TRIGGERS = ("welcome", "winback", "lastchance")
 EMAIL_TYPE_FACTOR = {"digest": 0.85, "activation": 1.0, "webinar_invitation": 1.1, "trigger": 1.25}
@@ -33,10 +43,6 @@ SUBJECTS = {
     "trigger_lastchance": "Оставаться ли вам в рассылке?",
 }
 
-EVENT_COLS = tuple(n for n, _ in TABLES_BY_FOLDER["esp/events"].columns)
-CAMPAIGN_COLS = tuple(n for n, _ in TABLES_BY_FOLDER["esp/campaigns"].columns)
-ACTIVITY_COLS = tuple(n for n, _ in TABLES_BY_FOLDER["crm/activities"].columns)
-LOGIN_COLS = tuple(n for n, _ in TABLES_BY_FOLDER["crm/site_logins"].columns)
 
 
 @dataclass
@@ -94,7 +100,7 @@ def build_campaigns(rng: np.random.Generator, clock: Clock, counter: Counter) ->
     return Campaigns(ids, etype, brand, launched, np.array(utm, dtype=object), pages, trigger_key)
 
 
-def campaign_table_rows(rng: np.random.Generator, clock: Clock, cmp: Campaigns, buf: Buffer) -> None:
+def campaign_table_rows(rng: np.random.Generator, clock: Clock, cmp: Campaigns, buf: TableSpool) -> None:
     """esp/campaigns rows, exported on their launch day."""
     names, subjects, costs = [], [], []
     for t, b, u in zip(cmp.email_type, cmp.brand, cmp.utm):
@@ -113,13 +119,12 @@ def campaign_table_rows(rng: np.random.Generator, clock: Clock, cmp: Campaigns, 
 class SimOutput:
     """What the simulation hands to the rest of the generator."""
 
-    events: Buffer
-    campaigns: Buffer
-    activities: Buffer
-    logins: Buffer
+    events: TableSpool
+    campaigns: TableSpool
+    activities: TableSpool
+    logins: TableSpool
     history: dict[str, np.ndarray]
     removals: dict[str, np.ndarray]
-    contact_days: dict[str, np.ndarray]
     sends: dict[str, np.ndarray]
     email_clicks: dict[str, np.ndarray]      # person, ts, campaign index
     webinar_regs: dict[str, np.ndarray]      # contact, ts, brand
@@ -130,7 +135,9 @@ class CrmEspSimulation:
     """State of every contact through the period, with the ESP traffic that moves it."""
 
     def __init__(self, rng: np.random.Generator, clock: Clock, people: People, cards: Cards,
-                 campaigns: Campaigns, counter: Counter, scale_rates: float = 1.0) -> None:
+                 campaigns: Campaigns, counter: Counter, spools: dict[str, TableSpool] | None = None,
+                 track_sends: bool = True,
+                 on_export: Callable[[int, np.ndarray, np.ndarray], None] | None = None) -> None:
         self.rng, self.clock, self.people, self.cards, self.cmp, self.counter = rng, clock, people, cards, campaigns, counter
         n = cards.n
         self.n = n
@@ -143,6 +150,8 @@ class CrmEspSimulation:
         self.email_alt = cards.email_alt_raw.copy()
         self.phone_raw = cards.phone_raw.copy()
         self.phone_alt = cards.phone_alt_raw.copy()
+        self.email_flip = np.zeros(n, bool)          # email_raw and email_alt swapped (an odd number of edits)
+        self.phone_flip = np.zeros(n, bool)
         self.consents = cards.consents.copy()
         self.status = cards.email_status.copy()
         self.no_send = self.status != 0
@@ -153,12 +162,26 @@ class CrmEspSimulation:
         self._init_state()
         self.pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.trigger_sent: dict[int, np.ndarray] = {}
-        self.ev = Buffer(EVENT_COLS)
-        self.act = Buffer(ACTIVITY_COLS)
-        self.logins = Buffer(LOGIN_COLS)
+        spools = spools or {}
+        self.ev = spools.get("esp/events") or TableSpool("esp/events")
+        self.act = spools.get("crm/activities") or TableSpool("crm/activities")
+        self.logins = spools.get("crm/site_logins") or TableSpool("crm/site_logins")
+        self.campaign_rows = spools.get("esp/campaigns") or TableSpool("esp/campaigns")
         self.removed: list[tuple[np.ndarray, np.ndarray]] = []
-        self.days_rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.on_export = on_export
+        self.track_sends = track_sends
         self.sends: list[tuple[np.ndarray, ...]] = []
+        # per campaign: engagement factor of its email type (looked up per send)
+        self.type_factor = np.array([EMAIL_TYPE_FACTOR[t] for t in campaigns.email_type], dtype=float)
+        self._static: dict[str, pa.Array] | None = None
+        url = [f"https://pharma.example/{'digest' if b is None else b}/{page}"
+               f"?utm_source=esp&utm_medium=email&utm_campaign={utm}"
+               for b, page, utm in zip(campaigns.brand, campaigns.pages, campaigns.utm)]
+        self._arrow = {"campaign_id": pa.array(campaigns.campaign_id, type=pa.string()),
+                       "contact_id": pa.array(cards.contact_id, type=pa.string()),
+                       "email": pa.array(cards.email_raw, type=pa.string(), from_pandas=True),
+                       "email_alt": pa.array(cards.email_alt_raw, type=pa.string(), from_pandas=True),
+                       "url": pa.array(url, type=pa.string())}
         self.clicks: list[tuple[np.ndarray, ...]] = []
         self.wregs: list[tuple[np.ndarray, ...]] = []
 
@@ -319,9 +342,11 @@ class CrmEspSimulation:
         old = self.email_raw[e_mail].copy()
         self.email_raw[e_mail] = self.email_alt[e_mail]
         self.email_alt[e_mail] = old
+        self.email_flip[e_mail] ^= True
         old = self.phone_raw[e_phone].copy()
         self.phone_raw[e_phone] = self.phone_alt[e_phone]
         self.phone_alt[e_phone] = old
+        self.phone_flip[e_phone] ^= True
         which = rng.choice([0, 1, 2, 3, 5], size=len(e_cons), p=[0.25, 0.2, 0.2, 0.2, 0.15])
         self.consents[e_cons, which] = np.where(which == 0, False, ~self.consents[e_cons, which])
         self.no_send[e_cons[(which == 0)]] |= True
@@ -394,15 +419,15 @@ class CrmEspSimulation:
         m = len(s_idx)
         if m == 0:
             return
-        sent_ids = self.counter.take("ev", m, 10)
+        sent_ids = self.counter.take_numbers("ev", m)
         seg = self.seg[s_idx]
-        self.sends.append((sent_ids, s_camp, s_idx, s_ts))
-        email = self.email_raw[s_idx]
+        if self.track_sends:
+            self.sends.append((sent_ids, s_camp.astype(np.int32), s_idx.astype(np.int32), s_ts))
         bounced = rng.random(m) < 0.035
         hard = bounced & (rng.random(m) < 0.35)
         delivered = ~bounced
         np.add.at(self.streak, s_idx[delivered], 1)
-        etf = np.array([EMAIL_TYPE_FACTOR[t] for t in cmp.email_type[s_camp]])
+        etf = self.type_factor[s_camp]
         spec = np.where(self.cards.spec_idx[s_idx] < len(SPEC_FACTOR), self.cards.spec_idx[s_idx], 0)
         p_open = np.clip(OPEN_BY_SEG[seg] * SPEC_FACTOR[spec] * etf * self.cards.open_affinity[s_idx], 0, 0.95)
         opened = delivered & (rng.random(m) < p_open)
@@ -427,33 +452,32 @@ class CrmEspSimulation:
         parts.append((np.flatnonzero(unsub), "unsubscribed", first_open[unsub] + rng.integers(5, 300, unsub.sum()) * SEC))
         parts.append((np.flatnonzero(complained), "complained", first_open[complained] + rng.integers(5, 300, complained.sum()) * SEC))
         pos = np.concatenate([p[0] for p in parts])
-        etype = np.concatenate([np.full(len(p[0]), p[1], dtype=object) for p in parts])
+        etype = np.concatenate([np.full(len(p[0]), EVENT_TYPES.index(p[1]), dtype=np.int8) for p in parts])
         ets = np.concatenate([p[2] for p in parts])
-        ids = np.concatenate([sent_ids, self.counter.take("ev", len(pos) - m, 10)])
+        numbers = np.concatenate([sent_ids, self.counter.take_numbers("ev", len(pos) - m)])
         camp = s_camp[pos]
-        brand_path = np.where(cmp.brand[camp] == None, "digest", cmp.brand[camp])  # noqa: E711
-        url = np.full(len(pos), None, dtype=object)
-        isc = etype == "clicked"
-        url[isc] = (np.char.add(np.char.add(np.char.add(np.char.add(np.char.add(
-            "https://pharma.example/", brand_path[isc].astype(str)), "/"), cmp.pages[camp[isc]].astype(str)),
-            "?utm_source=esp&utm_medium=email&utm_campaign="), cmp.utm[camp[isc]].astype(str))).astype(object)
-        bkind = np.full(len(pos), None, dtype=object)
-        isb = etype == "bounced"
-        bkind[isb] = np.where(hard[pos[isb]], "hard", "soft")
-        cid = self.cards.contact_id[s_idx[pos]].copy()
-        cid[rng.random(len(pos)) < 0.03] = None
+        isc = etype == CLICKED
+        isb = etype == BOUNCED
+        no_cid = rng.random(len(pos)) < 0.03
         day = clock.msk_day(ets)
-        late = np.isin(etype, ["opened", "clicked"]) & (rng.random(len(pos)) < 0.05)
+        late = ((etype == OPENED) | isc) & (rng.random(len(pos)) < 0.05)
         day = day + np.where(late, rng.integers(1, 4, len(pos)), 0)
-        keep = day < clock.days
-        self.ev.add(day[keep], event_id=ids[keep], campaign_id=cmp.campaign_id[camp[keep]], contact_id=cid[keep],
-                    email=email[pos][keep], event_type=etype[keep], event_at=ets[keep], url=url[keep],
-                    bounce_kind=bkind[keep])
+        keep = np.flatnonzero(day < clock.days)
+        # Arrow columns straight from small lookup arrays (no Python string per event)
+        a = self._arrow
+        k_camp, k_card = pa.array(camp[keep]), pa.array(s_idx[pos[keep]])
+        flip = pa.array(self.email_flip[s_idx[pos[keep]]])
+        self.ev.add(day[keep], event_id=arrow_ids("ev", numbers[keep], 10), campaign_id=a["campaign_id"].take(k_camp),
+                    contact_id=a["contact_id"].take(pa.array(s_idx[pos[keep]], mask=no_cid[keep])),
+                    email=pc.if_else(flip, a["email_alt"].take(k_card), a["email"].take(k_card)),
+                    event_type=EVENT_TYPES_ARROW.take(pa.array(etype[keep])), event_at=ets[keep],
+                    url=a["url"].take(pa.array(camp[keep], mask=~isc[keep])),
+                    bounce_kind=BOUNCE_KINDS_ARROW.take(pa.array(hard[pos[keep]].astype(np.int8), mask=~isb[keep])))
         # state feedback: engagement and statuses, known to the CRM from the next batch
-        eng = np.isin(etype, ["opened", "clicked"])
-        kind = np.where(etype == "clicked", 1, 0)
+        eng = (etype == OPENED) | isc
+        kind = np.where(isc, 1, 0)
         self.pending.append((s_idx[pos[eng]], ets[eng], kind[eng]))
-        stop = np.isin(etype, ["unsubscribed", "complained"])
+        stop = (etype == UNSUBSCRIBED) | (etype == COMPLAINED)
         self.pending.append((s_idx[pos[stop]], ets[stop], np.full(stop.sum(), 5)))
         hb = isb & hard[pos]
         self.pending.append((s_idx[pos[hb]], ets[hb], np.full(hb.sum(), 6)))
@@ -529,40 +553,50 @@ class CrmEspSimulation:
 
     # ------------------------------------------------------------------ export
 
+    def _static_columns(self) -> dict[str, pa.Array]:
+        """Arrow columns of every card that never change (or swap between two values), taken per export."""
+        c = self.cards
+        schema = TABLES_BY_FOLDER["crm/contacts"].schema
+        static = {"contact_id": c.contact_id, "first_name": c.first, "last_name": c.last,
+                  "specialty": c.specialty, "workplace_type": c.workplace, "city": c.city, "region": c.region,
+                  "registered_at": c.registered_us, "registration_source": c.reg_source}
+        out = {k: to_arrow(v, schema.field(k).type) for k, v in static.items()}
+        out["brands_of_interest"] = mask_lists(c.brand_mask, np.array(list(BRANDS) + [UNKNOWN_BRAND], dtype=object))
+        for col in ("email", "phone", "email_alt", "phone_alt"):
+            out[col] = pa.array(getattr(c, f"{col}_raw"), type=pa.string(), from_pandas=True)
+        return out
+
     def export_table(self, d: int) -> pa.Table:
         """crm/contacts full export of day d."""
-        c = self.cards
+        if self._static is None:
+            self._static = self._static_columns()
+        st = self._static
         idx = np.flatnonzero(self.present)
-        mask = self.mask[idx]
-        bits = ((mask[:, None] >> np.arange(len(CODES), dtype=np.int64)[None, :]) & 1).astype(bool)
-        rows, cols = np.nonzero(bits)
-        offsets = np.concatenate([[0], np.cumsum(bits.sum(axis=1))]).astype(np.int32)
-        codes = pa.ListArray.from_arrays(pa.array(offsets), pa.array(CODE_ARR[cols], type=pa.string()))
-        bm = c.brand_mask[idx]
-        bbits = ((bm[:, None] >> np.arange(len(BRANDS) + 1, dtype=np.int64)[None, :]) & 1).astype(bool)
-        _, bcols = np.nonzero(bbits)
-        boff = np.concatenate([[0], np.cumsum(bbits.sum(axis=1))]).astype(np.int32)
-        bnames = np.array(list(BRANDS) + [UNKNOWN_BRAND], dtype=object)
-        brands = pa.ListArray.from_arrays(pa.array(boff), pa.array(bnames[bcols], type=pa.string()))
-        cols_ = {
-            "contact_id": c.contact_id[idx], "email": self.email_raw[idx], "phone": self.phone_raw[idx],
-            "first_name": c.first[idx], "last_name": c.last[idx], "specialty": c.specialty[idx],
-            "workplace_type": c.workplace[idx], "city": c.city[idx], "region": c.region[idx],
-            "registered_at": c.registered_us[idx], "registration_source": c.reg_source[idx],
-            "email_status": np.array(["valid", "invalid", "unsubscribed"], dtype=object)[self.status[idx]],
-            "brands_of_interest": brands, "activity_segment": SEGMENTS[self.seg[idx]], "segment_codes": codes,
+        take = pa.array(idx)
+        codes = mask_lists(self.mask[idx], CODE_ARR)
+        cols_: dict[str, object] = {k: st[k].take(take) for k in (
+            "contact_id", "first_name", "last_name", "specialty", "workplace_type", "city", "region",
+            "registered_at", "registration_source", "brands_of_interest")}
+        cols_.update({
+            "email": pc.if_else(pa.array(self.email_flip[idx]), st["email_alt"].take(take), st["email"].take(take)),
+            "phone": pc.if_else(pa.array(self.phone_flip[idx]), st["phone_alt"].take(take), st["phone"].take(take)),
+            "email_status": STATUS_ARROW.take(pa.array(self.status[idx])),
+            "activity_segment": SEGMENTS_ARROW.take(pa.array(self.seg[idx])), "segment_codes": codes,
             "updated_at": self.updated[idx], "is_deleted": self.deleted[idx],
-        }
+        })
         for j, flag in enumerate(("consent_email", "consent_sms", "consent_calls", "consent_messengers",
                                   "consent_personal_data", "consent_third_party")):
             cols_[flag] = self.consents[idx, j]
-        self.days_rows.append((idx, np.full(len(idx), d, np.int64), self.seg[idx].copy()))
-        return build_table(cols_, TABLES_BY_FOLDER["crm/contacts"].schema)
+        if self.on_export is not None:
+            self.on_export(d, idx, self.seg[idx].copy())
+        schema = TABLES_BY_FOLDER["crm/contacts"].schema
+        return pa.Table.from_arrays([v if isinstance(v, pa.Array) else to_arrow(v, f.type)
+                                     for f, v in ((f, cols_[f.name]) for f in schema)], schema=schema)
 
     # ------------------------------------------------------------------ main loop
 
-    def run(self, sink: Callable[[int, pa.Table], None]) -> SimOutput:
-        """Simulate every business day; sink receives each day's contacts export."""
+    def run(self, sink: Callable[[int, pa.Table], None], tick: Callable[[], object] | None = None) -> SimOutput:
+        """Simulate every business day; sink receives each day's contacts export, tick is called after each day."""
         cmp, clock = self.cmp, self.clock
         camp_day = clock.msk_day(cmp.launched_us)
         rows: dict[str, int] = {}
@@ -594,20 +628,21 @@ class CrmEspSimulation:
             table = self.export_table(d)
             rows[clock.day_str(d)] = table.num_rows
             sink(d, table)
+            if tick is not None:
+                tick()
         return self._output(rows)
 
     def _output(self, rows: dict[str, int]) -> SimOutput:
         cat = lambda parts, k: np.concatenate([p[k] for p in parts]) if parts else np.array([], np.int64)  # noqa: E731
-        campaigns = Buffer(CAMPAIGN_COLS)
+        campaigns = self.campaign_rows
         campaign_table_rows(self.rng, self.clock, self.cmp, campaigns)
         history = {"idx": cat(self.hist, 0), "ts": cat(self.hist, 1), "seg": cat(self.hist, 2),
                    "mask": cat(self.hist, 3), "deleted": cat(self.hist, 4)}
         removals = {"idx": cat(self.removed, 0), "ts": cat(self.removed, 1)}
-        days = {"idx": cat(self.days_rows, 0), "day": cat(self.days_rows, 1), "seg": cat(self.days_rows, 2)}
         sends = {"event_id": cat(self.sends, 0), "camp": cat(self.sends, 1), "idx": cat(self.sends, 2),
                  "ts": cat(self.sends, 3)}
         clicks = {"person": cat(self.clicks, 0), "ts": cat(self.clicks, 1), "camp": cat(self.clicks, 2)}
         wregs = {"idx": cat(self.wregs, 0), "ts": cat(self.wregs, 1), "brand": cat(self.wregs, 2)}
-        return SimOutput(self.ev, campaigns, self.act, self.logins, history, removals, days, sends, clicks, wregs,
+        return SimOutput(self.ev, campaigns, self.act, self.logins, history, removals, sends, clicks, wregs,
                          rows)
 

@@ -1,9 +1,9 @@
-"""Re-exports, malformed rows, parquet writing and the ground truth."""
+"""Parquet writing and the ground truth (the re-exports and malformed rows are in spool.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -11,99 +11,71 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..contract import TABLES_BY_FOLDER
-from .common import NULL_TS, SEC, Clock, build_table, normalize_emails, normalize_phones
+from .common import NULL_TS, SEC, make_ids, normalize_emails, normalize_phones
+
+SMALL_FILE = 5_000   # rows: demo-sized files are squeezed; bigger ones are written fast
+
 
 def dictionary_columns(table: pa.Table) -> list[str]:
-    """Columns worth dictionary-encoding: lists and columns with few distinct values."""
+    """Columns worth dictionary-encoding: lists and columns with few distinct values
+    (judged on the first 20,000 rows of a big table)."""
     out = []
-    for field, col in zip(table.schema, table.columns):
+    sample = table.slice(0, 20_000) if table.num_rows > 20_000 else table
+    for field, col in zip(sample.schema, sample.columns):
         if pa.types.is_list(field.type):
             out.append(f"{field.name}.list.element")
-        elif table.num_rows and pc.count_distinct(col).as_py() <= 0.3 * table.num_rows:
+        elif sample.num_rows and pc.count_distinct(col).as_py() <= 0.3 * sample.num_rows:
             out.append(field.name)
     return out
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
-    """One parquet file, zstd; high-cardinality columns stay plain (smaller than dictionaries)."""
+    """One parquet file, zstd; high-cardinality columns stay plain (smaller than dictionaries).
+    Small (demo) files: level 19. Big ones: level 1, and no statistics on list columns."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    level = 19 if table.num_rows <= 5_000 else 3   # small demo files: squeeze; big runs: fast
-    pq.write_table(table, path, compression="zstd", compression_level=level,
-                   use_dictionary=dictionary_columns(table))
+    if table.num_rows <= SMALL_FILE:
+        pq.write_table(table, path, compression="zstd", compression_level=19,
+                       use_dictionary=dictionary_columns(table))
+        return
+    stats = [f.name for f in table.schema if not pa.types.is_list(f.type)]
+    pq.write_table(table, path, compression="zstd", compression_level=1, use_dictionary=dictionary_columns(table),
+                   write_statistics=stats)
 
 
-def take(frame: dict[str, np.ndarray], idx: np.ndarray) -> dict[str, np.ndarray]:
-    return {k: v[idx] for k, v in frame.items()}
-
-
-def concat(*frames: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return {k: np.concatenate([f[k] for f in frames]) for k in frames[0]}
-
-
-def add_reexports(rng: np.random.Generator, frame: dict[str, np.ndarray], days: int, share: float,
-                  modify: Callable[[dict[str, np.ndarray]], None] | None, n_modified: int = 3) -> dict[str, np.ndarray]:
-    """Copies of ~share of the rows in a later day's file (identical; a few with a changed non-key field)."""
-    n = len(frame["_day"])
-    if n == 0:
-        return frame
-    later = frame["_day"] + rng.integers(1, 4, n)
-    cand = np.flatnonzero((later < days) & (rng.random(n) < share))
-    dup = take(frame, cand)
-    dup["_day"] = later[cand]
-    if modify is not None and len(cand):
-        sel = rng.choice(len(cand), size=min(n_modified, len(cand)), replace=False)
-        part = take(dup, sel)
-        modify(part)
-        for k in dup:
-            dup[k][sel] = part[k]
-    return concat(frame, dup)
-
-
-def add_malformed(rng: np.random.Generator, folder: str, frame: dict[str, np.ndarray], clock: Clock,
-                  specs: list[tuple[str, object, str]], log: list[dict[str, object]]) -> dict[str, np.ndarray]:
-    """Extra copies of real rows with one defect each: (column, bad value, reason)."""
-    table = TABLES_BY_FOLDER[folder]
-    n = len(frame["_day"])
-    if n == 0:
-        return frame
-    pk = table.primary_key
-    specs = specs[:n]
-    rows = rng.choice(n, size=len(specs), replace=False)
-    bad = take(frame, rows)
-    for j, (col, value, reason) in enumerate(specs):
-        if col == pk[0] and value is None:
-            bad[col][j] = None
-        else:
-            if len(pk) == 1 and col != pk[0]:
-                bad[pk[0]][j] = f"{bad[pk[0]][j]}-X{j}"
-            bad[col][j] = value
-        key = None if bad[pk[0]][j] is None else "|".join(str(bad[c][j]) for c in pk)
-        log.append({"table": folder, "file": table.file_name(clock.day_str(int(bad["_day"][j]))),
-                    "primary_key": key, "reason": reason})
-    return concat(frame, bad)
-
-
-def write_table_days(out: Path, folder: str, frame: dict[str, np.ndarray], clock: Clock) -> int:
-    """Write a table's rows into one file per export day (only days with rows)."""
-    table = TABLES_BY_FOLDER[folder]
-    order = np.argsort(frame["_day"], kind="stable")
-    days = frame["_day"][order]
-    full = build_table({k: v[order] for k, v in frame.items()}, table.schema)
-    bounds = np.flatnonzero(np.diff(days)) + 1
-    starts = np.concatenate([[0], bounds]) if len(days) else np.array([], np.int64)
-    ends = np.concatenate([bounds, [len(days)]]) if len(days) else np.array([], np.int64)
-    for s, e in zip(starts, ends):
-        write_parquet(full.slice(int(s), int(e - s)), out / folder / table.file_name(clock.day_str(int(days[s]))))
-    return full.num_rows
+TRUTH_CHUNK = 1_000_000   # ground-truth rows built (and written) at a time
 
 
 def mask_lists(masks: np.ndarray, names: np.ndarray) -> pa.Array:
-    """Bit masks -> list<string> of the names of set bits."""
-    bits = ((masks[:, None] >> np.arange(len(names), dtype=np.int64)[None, :]) & 1).astype(bool)
-    _, cols = np.nonzero(bits)
-    offsets = np.concatenate([[0], np.cumsum(bits.sum(axis=1))]).astype(np.int32)
-    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(names[cols], type=pa.string()))
+    """Bit masks -> list<string> of the names of set bits, in bit order. The bits are found once per
+    distinct mask; each row's run of bit numbers is then gathered with numpy."""
+    distinct, which = np.unique(np.asarray(masks, dtype=np.int64), return_inverse=True)
+    which = which.reshape(-1)
+    bits = ((distinct[:, None] >> np.arange(len(names), dtype=np.int64)[None, :]) & 1).astype(bool)
+    _, d_cols = np.nonzero(bits)
+    d_len = bits.sum(axis=1)
+    d_off = np.concatenate([[0], np.cumsum(d_len)[:-1]])
+    lengths = d_len[which]
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    gather = np.repeat(d_off[which] - offsets[:-1], lengths) + np.arange(offsets[-1])
+    values = pa.array(np.asarray(names, dtype=object), type=pa.string()).take(pa.array(d_cols[gather]))
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+
+def write_chunks(path: Path, chunks: Iterator[pa.Table]) -> int:
+    """Write tables of one schema into one parquet file as they come; return the rows written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows, writer = 0, None
+    try:
+        for chunk in chunks:
+            if writer is None:
+                writer = pq.ParquetWriter(path, chunk.schema, compression="zstd", compression_level=9,
+                                          use_dictionary=dictionary_columns(chunk))
+            writer.write_table(chunk)
+            rows += chunk.num_rows
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
 
 
 TS_UTC = pa.timestamp("us", tz="UTC")
@@ -115,8 +87,8 @@ def ts_array(values: np.ndarray) -> pa.Array:
 
 
 def contact_history(hist: dict[str, np.ndarray], removals: dict[str, np.ndarray], contact_id: np.ndarray,
-                    seg_names: np.ndarray, code_names: np.ndarray) -> pa.Table:
-    """One row per true version; the last version of a removed card ends at its removal."""
+                    seg_names: np.ndarray, code_names: np.ndarray) -> Iterator[pa.Table]:
+    """One row per true version; the last version of a removed card ends at its removal (in chunks)."""
     order = np.lexsort((hist["ts"], hist["idx"]))
     idx, ts = hist["idx"][order], hist["ts"][order]
     valid_to = np.full(len(idx), NULL_TS, np.int64)
@@ -127,18 +99,23 @@ def contact_history(hist: dict[str, np.ndarray], removals: dict[str, np.ndarray]
     removed_at = np.full(len(contact_id), NULL_TS, np.int64)
     removed_at[removals["idx"]] = removals["ts"]
     valid_to[last] = removed_at[idx[last]]
-    return pa.table({
-        "contact_id": pa.array(contact_id[idx], type=pa.string()),
-        "valid_from": ts_array(ts), "valid_to": ts_array(valid_to),
-        "activity_segment": pa.array(seg_names[hist["seg"][order]], type=pa.string()),
-        "segment_codes": mask_lists(hist["mask"][order], code_names),
-        "is_deleted": pa.array(hist["deleted"][order], type=pa.bool_()),
-    })
+    for s in range(0, max(len(idx), 1), TRUTH_CHUNK):
+        sl = slice(s, s + TRUTH_CHUNK)
+        o = order[sl]
+        yield pa.table({
+            "contact_id": pa.array(contact_id[idx[sl]], type=pa.string()),
+            "valid_from": ts_array(ts[sl]), "valid_to": ts_array(valid_to[sl]),
+            "activity_segment": pa.array(seg_names[hist["seg"][o]], type=pa.string()),
+            "segment_codes": mask_lists(hist["mask"][o], code_names),
+            "is_deleted": pa.array(hist["deleted"][o], type=pa.bool_()),
+        })
 
 
 def sends_truth(sends: dict[str, np.ndarray], hist: dict[str, np.ndarray], contact_id: np.ndarray,
-                campaign_id: np.ndarray, seg_names: np.ndarray, code_names: np.ndarray, base_us: int) -> pa.Table:
-    """The true segment of every send: latest version with valid_from <= sent_at."""
+                campaign_id: np.ndarray, seg_names: np.ndarray, code_names: np.ndarray, base_us: int
+                ) -> Iterator[pa.Table]:
+    """The true segment of every send: latest version with valid_from <= sent_at (in chunks).
+    sends["event_id"] holds event numbers (ids are "ev" + 10 digits, so they sort alike)."""
     shift = np.int64(1) << 31
     origin = base_us - 5 * 365 * 86_400 * SEC
     hkey = hist["idx"].astype(np.int64) * shift + (hist["ts"] - origin) // SEC
@@ -148,20 +125,23 @@ def sends_truth(sends: dict[str, np.ndarray], hist: dict[str, np.ndarray], conta
     pos = np.searchsorted(hkey, skey, side="right") - 1
     assert (pos >= 0).all() and (hist["idx"][order][pos] == sends["idx"]).all(), "send before the contact existed"
     hp = order[pos]
+    del hkey, skey, pos, order
     so = np.lexsort((sends["event_id"], sends["ts"]))
-    return pa.table({
-        "event_id": pa.array(sends["event_id"][so], type=pa.string()),
-        "campaign_id": pa.array(campaign_id[sends["camp"][so]], type=pa.string()),
-        "contact_id": pa.array(contact_id[sends["idx"][so]], type=pa.string()),
-        "sent_at": ts_array(sends["ts"][so]),
-        "activity_segment": pa.array(seg_names[hist["seg"][hp[so]]], type=pa.string()),
-        "segment_codes": mask_lists(hist["mask"][hp[so]], code_names),
-    })
+    for s in range(0, max(len(so), 1), TRUTH_CHUNK):
+        o = so[s:s + TRUTH_CHUNK]
+        yield pa.table({
+            "event_id": pa.array(make_ids("ev", sends["event_id"][o], 10), type=pa.string()),
+            "campaign_id": pa.array(campaign_id[sends["camp"][o]], type=pa.string()),
+            "contact_id": pa.array(contact_id[sends["idx"][o]], type=pa.string()),
+            "sent_at": ts_array(sends["ts"][o]),
+            "activity_segment": pa.array(seg_names[hist["seg"][hp[o]]], type=pa.string()),
+            "segment_codes": mask_lists(hist["mask"][hp[o]], code_names),
+        })
 
 
 def identities(raw: dict[str, list[np.ndarray]], registry: pd.DataFrame) -> pa.Table:
-    """Every valid identifier seen in the raw data, with its true person."""
-    frames = []
+    """Every valid identifier seen in the raw data, with its true person (joined with Arrow)."""
+    parts = []
     for kind, values in raw.items():
         s = pd.Series(pd.unique(pd.Series(np.concatenate(values) if values else [], dtype="object").dropna()),
                       dtype="object")
@@ -169,16 +149,20 @@ def identities(raw: dict[str, list[np.ndarray]], registry: pd.DataFrame) -> pa.T
             s = normalize_emails(s)
         elif kind == "phone":
             s = normalize_phones(s)
-        s = pd.Series(pd.unique(s.dropna().astype(str)), dtype="object")
-        frames.append(pd.DataFrame({"identifier_type": kind, "identifier": s}))
-    seen = pd.concat(frames, ignore_index=True)
-    out = seen.merge(registry, on=["identifier_type", "identifier"], how="left", validate="one_to_one")
-    missing = out[out["is_shared"].isna()]
-    assert missing.empty, f"identifiers without a person: {missing.head().to_dict('records')}"
-    out = out.sort_values(["identifier_type", "identifier"], kind="stable").reset_index(drop=True)
-    return pa.table({
-        "identifier_type": pa.array(out["identifier_type"].to_numpy(dtype=object), type=pa.string()),
-        "identifier": pa.array(out["identifier"].to_numpy(dtype=object), type=pa.string()),
-        "person_id": pa.array(out["person_id"].to_numpy(dtype=object), type=pa.string(), from_pandas=True),
-        "is_shared": pa.array(out["is_shared"].astype(bool).to_numpy(), type=pa.bool_()),
+        s = pd.unique(s.dropna().astype(str).to_numpy(dtype=object))
+        parts.append(pa.table({"identifier_type": pa.array(np.full(len(s), kind, dtype=object), type=pa.string()),
+                               "identifier": pa.array(s, type=pa.string())}))
+    seen = pa.concat_tables(parts)
+    reg = pa.table({
+        "identifier_type": pa.array(registry["identifier_type"].to_numpy(dtype=object), type=pa.string()),
+        "identifier": pa.array(registry["identifier"].to_numpy(dtype=object), type=pa.string()),
+        "person_id": pa.array(registry["person_id"].to_numpy(dtype=object), type=pa.string(), from_pandas=True),
+        "is_shared": pa.array(registry["is_shared"].astype(bool).to_numpy(), type=pa.bool_()),
     })
+    keys = ["identifier_type", "identifier"]
+    assert reg.group_by(keys).aggregate([]).num_rows == reg.num_rows, "an identifier of two persons"
+    out = seen.join(reg, keys=keys, join_type="left outer")
+    missing = out.filter(pc.is_null(out["is_shared"]))
+    assert missing.num_rows == 0, f"identifiers without a person: {missing.slice(0, 5).to_pylist()}"
+    out = out.sort_by([(k, "ascending") for k in keys])
+    return out.select(["identifier_type", "identifier", "person_id", "is_shared"]).combine_chunks()
