@@ -445,6 +445,8 @@ def cpl_by_level(serving: Serving) -> str:
     points = {row["channel"]: [ratio(row["spend"], row[level]) for level, _ in FUNNEL_LEVELS]
               for row in rows}
     values = [value for series in points.values() for value in series if value]
+    if not values:
+        return figure("cpl", title, source, empty("Spend, but no lead yet: no CPL."), 0)
     low, high = min(values), max(values)
     low_exp, high_exp = math.floor(math.log10(low)), math.ceil(math.log10(high))
     left, right, top, plot_h = 80, 250, 20, 360
@@ -616,10 +618,25 @@ def data_quality(serving: Serving) -> str:
 
 
 def data_quality_checks(serving: Serving) -> str:
-    rows = serving.rows("""
-        select day, check_name, numerator, denominator, value, threshold,
-               lower(cast(status as varchar)) as status
-        from mart_data_quality order by check_name, day""")
+    # One row per check and day: where a check has several scopes (tables, columns), the
+    # scope in the worst state speaks for it, and the tooltip names it.
+    scope = ("check_scope" if "check_scope" in serving.columns("mart_data_quality")
+             else "cast(null as varchar)")
+    rows = serving.rows(f"""
+        select day, check_name, numerator, denominator, value, threshold, status, scope
+        from (
+            select day, check_name, numerator, denominator, value, threshold,
+                   lower(cast(status as varchar)) as status, {scope} as scope,
+                   row_number() over (
+                       partition by day, check_name
+                       order by case lower(cast(status as varchar))
+                           when 'error' then 0 when 'fail' then 0 when 'warn' then 1
+                           when 'pass' then 2 else 3 end, {scope}
+                   ) as severity_rank
+            from mart_data_quality
+        ) as checks
+        where severity_rank = 1
+        order by check_name, day""")
     title = "Data-quality checks"
     if not rows:
         return figure("data-quality", title, "mart_data_quality",
@@ -642,7 +659,8 @@ def data_quality_checks(serving: Serving) -> str:
                 continue
             color = STATUS_COLORS.get(result["status"], "#9e9e9e")
             out.append(f'<rect x="{strip_x + index * (square + 2)}" y="{y}" width="{square}" '
-                       f'height="{square}" rx="2" fill="{color}"><title>{esc(check)} {day}: '
+                       f'height="{square}" rx="2" fill="{color}"><title>{esc(check)}'
+                       f'{" · " + esc(result["scope"]) if result["scope"] else ""} {day}: '
                        f'{esc(result["status"])} — {format_value(result["value"])} '
                        f'({format_value(result["numerator"])} / '
                        f'{format_value(result["denominator"])}), threshold '

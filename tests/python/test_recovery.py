@@ -12,8 +12,10 @@ import sys
 import time
 from pathlib import Path
 
+from conftest import DEMO_RAW
 from dbt_helpers import PROJECT_DIR, dbt_env, run_pipeline
-from test_replay import differences, land_files_through
+from landing_zone import land_files_through
+from test_replay import differences
 
 FIRST_DAY = dt.date(2026, 1, 5)
 
@@ -41,16 +43,16 @@ def run_until(raw_dir: Path, db: Path, marker: str, delay_s: float) -> str:
 def test_killed_runs_recover_to_the_uninterrupted_state(tmp_path: Path) -> None:
     last_day = FIRST_DAY + dt.timedelta(days=11)
     uninterrupted_raw, raw = tmp_path / "raw_uninterrupted", tmp_path / "raw"
-    land_files_through(uninterrupted_raw, last_day)
+    land_files_through(uninterrupted_raw, last_day, DEMO_RAW)
     uninterrupted = tmp_path / "uninterrupted.duckdb"
     done = run_pipeline(uninterrupted_raw, uninterrupted)
     assert done.returncode == 0, done.stdout[-3000:]
 
-    land_files_through(raw, FIRST_DAY + dt.timedelta(days=5))
+    land_files_through(raw, FIRST_DAY + dt.timedelta(days=5), DEMO_RAW)
     db = tmp_path / "killed.duckdb"
     done = run_pipeline(raw, db)
     assert done.returncode == 0, done.stdout[-3000:]
-    land_files_through(raw, last_day)
+    land_files_through(raw, last_day, DEMO_RAW)
 
     # Killed while the second of the new days is being snapshotted, then in the final build.
     printed = run_until(raw, db, marker="day 1 of", delay_s=0.3)

@@ -1,6 +1,7 @@
 {{ config(post_hook=[
     "drop table if exists {{ this.schema }}.{{ this.identifier }}__transitions",
     "drop table if exists {{ this.schema }}.{{ this.identifier }}__absorption",
+    "drop table if exists {{ this.schema }}.{{ this.identifier }}__absorption_next",
 ]) }}
 {#- Data-driven (Markov removal-effect) attribution by channel: a first-order Markov chain
     over (start), the channels, (conversion) and (null), estimated from every converting
