@@ -318,3 +318,26 @@ def test_contacts_export_missing_a_day_keeps_business_time_and_warns(
         (dt.date(2026, 1, 5), 0, None, "pass"), (dt.date(2026, 1, 6), 1, None, "warn"),
         (dt.date(2026, 1, 7), 0, None, "pass")]
     assert_nothing_lost(raw, db)
+
+
+def test_contacts_export_day_arriving_twice(raw: Path, db: Path) -> None:
+    """The export of the 5th lands again after the 6th was snapshotted: delivered identical,
+    nothing changes; delivered changed, the build warns that the history no longer equals a
+    replay of the exports (assert_contacts_snapshot_matches_replay), and says how to rebuild."""
+    write_table(raw, table("crm/contacts"), [ONE_ROW["crm/contacts"]], day=NEXT_DAY)
+    build_everything(raw, db)
+    history = query(db, "select * from snapshots.snp_crm__contacts order by all")
+
+    write_table(raw, table("crm/contacts"), [ONE_ROW["crm/contacts"]], day=DAY)
+    done = run_pipeline(raw, db)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "assert_contacts_snapshot_matches_replay" not in done.stdout.split("Completed")[-1]
+    assert query(db, "select * from snapshots.snp_crm__contacts order by all") == history
+
+    changed_at = dt.datetime(2026, 1, 4, 12, tzinfo=dt.timezone.utc)
+    write_table(raw, table("crm/contacts"),
+                [row("crm/contacts", activity_segment="at_risk", updated_at=changed_at)], day=DAY)
+    done = run_pipeline(raw, db)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "in test assert_contacts_snapshot_matches_replay" in done.stdout
+    assert_nothing_lost(raw, db)
