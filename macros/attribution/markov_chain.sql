@@ -29,6 +29,10 @@
     {%- if model.resource_type == 'unit_test' -%}
         {{ return(markov_absorption_unrolled(transitions_sql, unrolled_rounds)) }}
     {%- endif -%}
+    {%- if execute and flags.WHICH not in ['run', 'build'] -%}
+        {#- compile, docs generate, show: no scratch tables outside a real run -#}
+        {{ return(markov_absorption_unrolled(transitions_sql, unrolled_rounds)) }}
+    {%- endif -%}
     {%- if execute -%}
         {%- for input in inputs if load_relation(input) is none -%}
             {%- if loop.first -%}
