@@ -116,3 +116,17 @@ def funnel_per_send(raw_dir: Path, truth_dir: Path, time_zone: str = "Europe/Mos
         ) where newest = 1
     """).df()
     return per_send.reset_index().merge(campaigns, on="campaign_id", how="left")
+
+
+def newest_ad_costs_sql(raw: Path) -> str:
+    """The ad-cost rows staging keeps, from the raw files: valid rows, the newest file's copy
+    of each (date, utm triple)."""
+    return f"""
+        select * exclude (newest) from (
+            select *, row_number() over (
+                partition by date, lower(utm_source), lower(utm_medium), lower(utm_campaign)
+                order by filename desc) as newest
+            from read_parquet('{raw}/calltracking/ad_costs/*.parquet', filename = true)
+            where cost_rub >= 0 and utm_source is not null and utm_medium is not null
+                and utm_campaign is not null and date is not null
+        ) where newest = 1"""

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from conftest import DEMO_RAW
+from independent import newest_ad_costs_sql
 
 MODELS = {"last_click", "first_click", "linear", "position_based", "time_decay"}
 
@@ -18,14 +19,7 @@ def raw_spend() -> float:
     """Ad costs (valid rows, newest file per key) plus each campaign's cost (newest file)."""
     connection = duckdb.connect()
     ad_costs = connection.execute(f"""
-        select sum(cost_rub) from (
-            select *, row_number() over (
-                partition by date, lower(utm_source), lower(utm_medium), lower(utm_campaign)
-                order by filename desc) as newest
-            from read_parquet('{DEMO_RAW}/calltracking/ad_costs/*.parquet', filename = true)
-            where cost_rub >= 0 and utm_source is not null and utm_medium is not null
-                and utm_campaign is not null and date is not null
-        ) where newest = 1
+        select sum(cost_rub) from ({newest_ad_costs_sql(DEMO_RAW)})
     """).fetchone()[0]
     campaigns = connection.execute(f"""
         select sum(cost_rub) from (

@@ -20,7 +20,7 @@ import yaml
 
 from conftest import DEMO_RAW, DEMO_TRUTH, PROJECT_DIR
 from dbt_helpers import dbt_env, run_dbt
-from independent import funnel_per_send
+from independent import funnel_per_send, newest_ad_costs_sql
 
 MF = str(Path(sys.executable).parent / "mf")
 README = PROJECT_DIR / "README.md"
@@ -100,14 +100,7 @@ def raw_spend_by_day() -> pd.DataFrame:
     connection = duckdb.connect()
     connection.execute("set timezone = 'UTC'")
     ad_costs = connection.execute(f"""
-        select date as day, cost_rub from (
-            select *, row_number() over (
-                partition by date, lower(utm_source), lower(utm_medium), lower(utm_campaign)
-                order by filename desc) as newest
-            from read_parquet('{DEMO_RAW}/calltracking/ad_costs/*.parquet', filename = true)
-            where cost_rub >= 0 and utm_source is not null and utm_medium is not null
-                and utm_campaign is not null and date is not null
-        ) where newest = 1
+        select date as day, cost_rub from ({newest_ad_costs_sql(DEMO_RAW)})
     """).df()
     campaigns = connection.execute(f"""
         select launched_at, cost_rub from (
