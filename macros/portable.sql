@@ -74,3 +74,18 @@
         dbt.date_trunc('year', date_column),
     ) }} as date)
 {%- endmacro %}
+
+
+{% macro not_materialized() -%}
+    {#- For a CTE read more than once: asks the engine to inline it into each reader, so each
+        reads only the columns it needs, instead of first writing every column of every row
+        (DuckDB materializes such a CTE by default). -#}
+    {{ return(adapter.dispatch('not_materialized', 'marketing_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__not_materialized() -%}
+{%- endmacro %}
+
+{% macro duckdb__not_materialized() -%}
+    not materialized
+{%- endmacro %}

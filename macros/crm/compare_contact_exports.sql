@@ -1,43 +1,25 @@
-{% macro compare_contact_exports(contacts, export_date=none) -%}
-    {#- The contacts exports (a relation with one row per contact_id and export_date), plus a
-        tombstone on the first export a contact is missing from: a hard delete dated in
-        business time (the end of that export's day), which closes the contact's history in
-        the snapshot. A soft-deleted card (is_deleted) needs none. With export_date (an SQL
-        expression), only that export's rows, computed from that export and the one before
-        it instead of from every export. -#}
-    {%- set card_columns = [
+{% macro contact_card_columns() -%}
+    {#- The columns of a contact card that the snapshot records, before updated_at,
+        is_deleted and export_date. -#}
+    {{ return([
         'contact_id', 'email', 'is_email_invalid', 'phone', 'is_phone_invalid', 'first_name',
         'last_name', 'specialty', 'workplace_type', 'city', 'region', 'registered_at',
         'registration_source', 'consent_email', 'consent_sms', 'consent_calls',
         'consent_messengers', 'consent_personal_data', 'consent_third_party', 'email_status',
         'brands_of_interest', 'activity_segment', 'segment_codes',
-    ] -%}
+    ]) }}
+{%- endmacro %}
+
+
+{% macro compare_contact_exports(contacts, export_date) -%}
+    {#- One contacts export (export_date, an SQL expression) of a relation with one row per
+        contact_id and export_date, plus a tombstone for each contact the export before it
+        has and it lacks: a hard delete dated in business time (the end of that export's
+        day), which closes the contact's history in the snapshot. A soft-deleted card
+        (is_deleted) needs none. Reads that export and the one before it only. -#}
+    {%- set card_columns = contact_card_columns() -%}
 with
 
-{% if export_date is none -%}
-returned_exports as (
-    select * from {{ contacts }}
-),
-
-export_days as (
-    select
-        export_date,
-        lead(export_date) over (order by export_date) as next_export_date
-    from (select distinct returned_exports.export_date from returned_exports) as exported_days
-),
-
-previous_exports as (
-    -- each export, with the export after it
-    select
-        returned_exports.*,
-        export_days.next_export_date
-    from returned_exports
-    inner join export_days
-        on returned_exports.export_date = export_days.export_date
-    where export_days.next_export_date is not null
-),
-
-{%- else -%}
 returned_exports as (
     select * from {{ contacts }}
     where export_date = {{ export_date }}
@@ -50,14 +32,12 @@ previous_exports as (
         {{ export_date }} as next_export_date
     from {{ contacts }} as earlier
     where
-        earlier.export_date = (
-            select max(before_chosen.export_date) from {{ contacts }} as before_chosen
-            where before_chosen.export_date < {{ export_date }}
-        )
+        earlier.export_date = {{ contacts_previous_export_date(
+            "(select max(before_chosen.export_date) from " ~ contacts ~ " as before_chosen"
+            ~ " where before_chosen.export_date < " ~ export_date ~ ")"
+        ) }}
         and exists (select 1 from returned_exports)
 ),
-
-{%- endif %}
 
 tombstones as (
     select

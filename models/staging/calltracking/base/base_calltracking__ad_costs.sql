@@ -1,11 +1,11 @@
 {%- set parsed = [] %}
 with
 
-source as (
+source as {{ not_materialized() }} (
     select * from {{ landing_zone('calltracking', 'ad_costs') }}
 ),
 
-typed as (
+typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
         {{ cast_as('date', 'date', parsed) }} as cost_date,
@@ -19,7 +19,7 @@ typed as (
     from source
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         *,
         case

@@ -1,11 +1,11 @@
 {%- set parsed = [] %}
 with
 
-source as (
+source as {{ not_materialized() }} (
     select * from {{ landing_zone('crm', 'activities') }}
 ),
 
-typed as (
+typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
         {{ cast_as('activity_id', 'str') }} as activity_id,
@@ -20,7 +20,7 @@ typed as (
     from source
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         *,
         {{ reject_reason(

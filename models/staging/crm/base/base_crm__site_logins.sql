@@ -1,11 +1,11 @@
 {%- set parsed = [] %}
 with
 
-source as (
+source as {{ not_materialized() }} (
     select * from {{ landing_zone('crm', 'site_logins') }}
 ),
 
-typed as (
+typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
         {{ cast_as('login_id', 'str') }} as login_id,
@@ -16,7 +16,7 @@ typed as (
     from source
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         *,
         {{ reject_reason(required=['login_id', 'logged_in_at']) }} as _reject_reason

@@ -1,11 +1,11 @@
 {%- set parsed = [] %}
 with
 
-source as (
+source as {{ not_materialized() }} (
     select * from {{ landing_zone('esp', 'campaigns') }}
 ),
 
-typed as (
+typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
         {{ cast_as('campaign_id', 'str') }} as campaign_id,
@@ -20,7 +20,7 @@ typed as (
     from source
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         *,
         {{ reject_reason(

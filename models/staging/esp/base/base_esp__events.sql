@@ -1,11 +1,11 @@
 {%- set parsed = [] %}
 with
 
-source as (
+source as {{ not_materialized() }} (
     select * from {{ landing_zone('esp', 'events') }}
 ),
 
-typed as (
+typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
         {{ cast_as('event_id', 'str') }} as event_id,
@@ -24,7 +24,7 @@ typed as (
     from source
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         *,
         {{ reject_reason(
