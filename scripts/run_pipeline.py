@@ -57,6 +57,16 @@ def export_days(raw_dir: Path) -> list[dt.date]:
     return sorted(set(days))
 
 
+def nonempty_export_days(raw_dir: Path, days: list[dt.date]) -> list[dt.date]:
+    """The export days whose file holds rows (from the parquet footer): a day with an empty
+    export file is no export, so the day after it compares with the export before it."""
+    import pyarrow.parquet as pq
+
+    folder = raw_dir / "crm" / "contacts"
+    return [day for day in days
+            if pq.read_metadata(folder / f"contacts_{day.isoformat()}.parquet").num_rows > 0]
+
+
 def last_snapshotted_day(db_path: Path) -> dt.date | None:
     """The newest export day recorded in the snapshot, or None while the snapshot is
     missing or empty."""
@@ -140,7 +150,9 @@ def run(settings: Settings, build: bool = True, warn_error: bool = False,
     done_through = last_snapshotted_day(settings.db_path)
     landed = export_days(settings.raw_dir)
     days = pending_days(landed, done_through)
-    previous_day = dict(zip(landed[1:], landed))
+    exported = nonempty_export_days(settings.raw_dir, landed)
+    previous_day = {day: max((before for before in exported if before < day), default=None)
+                    for day in landed}
     loads_at_once = done_through is None and bool(days) and not day_by_day
     started = time.monotonic()
     dbt = Dbt()
@@ -157,12 +169,14 @@ def run(settings: Settings, build: bool = True, warn_error: bool = False,
             print(f"snapshot {day}: day {number} of {len(days)}, "
                   f"{time.monotonic() - started:.1f} s elapsed", flush=True)
     if build:
-        # The tables above that read every contacts export are not built twice (they have no
-        # tests of their own); the snapshot input is the newest export, read alone.
+        # The tables above that read every contacts export are tested, not built again; the
+        # snapshot input is the newest export, read alone.
         built = [CONTACTS_REPEATS] + ([CONTACTS_CONDENSED] if loads_at_once else [])
+        flags = WARN_ERROR if warn_error else []
+        if loads_at_once:
+            dbt.invoke(*flags, "test", "--quiet", "--select", CONTACTS_CONDENSED)
         newest = export_vars(landed[-1], previous_day.get(landed[-1])) if landed else "{}"
-        dbt.invoke(*(WARN_ERROR if warn_error else []), "build", "--exclude", *built,
-                   "--vars", newest)
+        dbt.invoke(*flags, "build", "--exclude", *built, "--vars", newest)
         print(f"build done in {time.monotonic() - started:.1f} s", flush=True)
         # Only a successful build reaches this: publish the serving copy, then the report.
         sys.path.insert(0, str(PROJECT_DIR))
