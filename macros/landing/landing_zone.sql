@@ -23,3 +23,17 @@
         union_by_name = true
     )
 {%- endmacro %}
+
+
+{% macro spark__landing_zone(folder) -%}
+    {#- The files as a parquet relation (columns unioned by name through the session's
+        spark.sql.parquet.mergeSchema), with DuckDB's filename and file_row_number taken from
+        Spark's hidden _metadata column. A local file comes back as a `file:` URI. -#}
+    (
+        select
+            *,
+            regexp_replace(_metadata.file_path, '^file:', '') as filename,
+            _metadata.row_index as file_row_number
+        from parquet.`{{ raw_dir_absolute() }}/{{ folder }}/*.parquet`
+    )
+{%- endmacro %}
