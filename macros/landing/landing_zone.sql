@@ -1,6 +1,7 @@
 {% macro raw_dir_absolute() -%}
     {%- set raw_dir = var('raw_dir') -%}
-    {%- if not raw_dir.startswith('/') -%}
+    {#- A URI (s3a://…, abfss://…, dbfs:/… on a Spark cluster) is absolute too. -#}
+    {%- if not raw_dir.startswith('/') and ':' not in raw_dir -%}
         {%- set raw_dir = invocation_args_dict.get('project_dir', '.') ~ '/' ~ raw_dir -%}
     {%- endif -%}
     {{ return(raw_dir.rstrip('/')) }}
