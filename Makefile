@@ -5,12 +5,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+SPARK_INSTALLED := $(VENV)/.installed-spark
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export MW_RAW_DIR ?= $(CURDIR)/seeds/raw
 export MW_DUCKDB_PATH ?= $(CURDIR)/target/warehouse.duckdb
+# Local Spark's warehouse and Derby metastore (target `spark`).
+export MW_SPARK_DIR ?= $(CURDIR)/target/spark
 
-.PHONY: build test lint unit pytest install clean
+.PHONY: build test lint unit pytest install clean install-spark build-spark test-spark
 
 $(INSTALLED): requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,12 +23,24 @@ $(INSTALLED): requirements.txt constraints.txt
 
 install: $(INSTALLED)
 
+# The Spark target's packages (requirements-spark.txt), only for the *-spark targets.
+$(SPARK_INSTALLED): $(INSTALLED) requirements-spark.txt
+	$(BIN)/pip install --quiet -r requirements-spark.txt -c constraints.txt
+	touch $@
+
+install-spark: $(SPARK_INSTALLED)
+
 ## Builds the warehouse on the bundled landing zone and prints where it is.
 build: $(INSTALLED)
 	$(BIN)/python scripts/run_pipeline.py
 
+## The same warehouse on local Spark (README "Scaling out"): target/spark.
+build-spark: $(SPARK_INSTALLED)
+	$(BIN)/python scripts/run_pipeline.py --target spark
+
 ## Lint, then every test: the warehouse built from the bundled data with --warn-error,
-## dbt data and unit tests, and the pytest suite.
+## dbt data and unit tests, and the pytest suite. The Spark parity test (15-20 min) is
+## `make test-spark`, which CI runs after it (.ci/run).
 test: lint pytest
 
 # Linted against an empty database, so that incremental models render the same way
@@ -36,6 +51,10 @@ lint: $(INSTALLED)
 
 pytest: $(INSTALLED)
 	$(BIN)/python -m pytest tests/python
+
+## Every spec mart built on local Spark equals the DuckDB build (tests/spark).
+test-spark: $(SPARK_INSTALLED)
+	$(BIN)/python -m pytest tests/spark
 
 clean:
 	rm -rf target logs

@@ -9,10 +9,7 @@
     {%- for node in graph.sources.values() if node.package_name == project_name -%}
         {%- set folder = node.source_name ~ '/' ~ node.name -%}
         {%- set declared = node.columns.keys() | list -%}
-        {%- set listing = run_query(
-            "select file from glob('" ~ raw_dir ~ "/" ~ folder ~ "/*') order by file"
-        ) -%}
-        {%- set files = listing.columns[0].values() | list -%}
+        {%- set files = landing_zone_files(raw_dir, folder) -%}
         {%- if files | length == 0 -%}
             {{ exceptions.raise_compiler_error(
                 "Landing zone: no files in '" ~ folder ~ "' (looked in " ~ raw_dir ~ "/" ~ folder ~ ")"
@@ -25,8 +22,7 @@
             ) }}
         {%- endfor -%}
         {%- if declared | length > 0 -%}
-            {%- set missing = run_query(landing_zone_missing_columns_sql(raw_dir, folder, declared)) -%}
-            {%- for row in missing.rows -%}
+            {%- for row in landing_zone_missing_columns(raw_dir, folder, declared) -%}
                 {{ exceptions.raise_compiler_error(
                     "Landing zone: file '" ~ row[0].replace(raw_dir ~ '/', '') ~ "' is missing column '"
                     ~ row[1] ~ "' (required by the contract for " ~ folder ~ ")"
@@ -36,6 +32,54 @@
     {%- endfor -%}
     {{ return('') }}
 {% endmacro %}
+
+
+{% macro landing_zone_files(raw_dir, folder) -%}
+    {#- Every file in a landing-zone folder (absolute paths), sorted. -#}
+    {{ return(adapter.dispatch('landing_zone_files', 'marketing_warehouse')(raw_dir, folder)) }}
+{%- endmacro %}
+
+{% macro default__landing_zone_files(raw_dir, folder) -%}
+    {%- set listing = run_query(
+        "select file from glob('" ~ raw_dir ~ "/" ~ folder ~ "/*') order by file"
+    ) -%}
+    {{ return(listing.columns[0].values() | list) }}
+{%- endmacro %}
+
+{% macro spark__landing_zone_files(raw_dir, folder) -%}
+    {#- binaryFile lists the files without reading them (only `path` is selected). -#}
+    {%- set listing = run_query(
+        "select distinct regexp_replace(path, '^file:', '') as file from binaryFile.`"
+        ~ raw_dir ~ "/" ~ folder ~ "/*` order by file"
+    ) -%}
+    {{ return(listing.columns[0].values() | list) }}
+{%- endmacro %}
+
+
+{% macro landing_zone_missing_columns(raw_dir, folder, declared) -%}
+    {#- (file, column) pairs: a declared column that a file lacks. -#}
+    {{ return(adapter.dispatch('landing_zone_missing_columns', 'marketing_warehouse')(
+        raw_dir, folder, declared
+    )) }}
+{%- endmacro %}
+
+{% macro default__landing_zone_missing_columns(raw_dir, folder, declared) -%}
+    {{ return(run_query(landing_zone_missing_columns_sql(raw_dir, folder, declared)).rows) }}
+{%- endmacro %}
+
+{% macro spark__landing_zone_missing_columns(raw_dir, folder, declared) -%}
+    {#- Spark has no per-file parquet schema in SQL: the folder's merged schema is checked,
+        so a column that no file of the folder has is reported (against the folder's glob);
+        one missing from some files only reads as nulls there, which staging rejects when
+        the column is required. DuckDB's build checks each file. -#}
+    {%- set glob = raw_dir ~ "/" ~ folder ~ "/*.parquet" -%}
+    {%- set present = run_query("select * from parquet.`" ~ glob ~ "` limit 0").column_names -%}
+    {%- set missing = [] -%}
+    {%- for column in declared if column not in present -%}
+        {%- do missing.append((glob, column)) -%}
+    {%- endfor -%}
+    {{ return(missing) }}
+{%- endmacro %}
 
 
 {% macro landing_zone_missing_columns_sql(raw_dir, folder, declared) %}

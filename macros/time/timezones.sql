@@ -11,7 +11,7 @@
 {%- endmacro %}
 
 {% macro spark__to_utc(column) -%}
-    cast({{ column }} as timestamp)
+    try_cast({{ column }} as timestamp)
 {%- endmacro %}
 
 

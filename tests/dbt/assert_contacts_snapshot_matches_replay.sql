@@ -4,7 +4,7 @@
 -- empty warehouse), or an export that landed late or changed after its day was snapshotted.
 -- A warning, not an error: the marts stay current; dropping the snapshot and running
 -- scripts/run_pipeline.py rebuilds the history from every export in the landing zone.
-{{ config(severity='warn') }}
+{{ config(severity='warn', enabled=dbt_snapshots_enabled()) }}
 
 with
 

@@ -15,7 +15,12 @@
     a tombstone only on the export after its last; any other contact is replayed from its
     exported rows one by one. The meta columns are computed as the snapshot
     materialization does. -#}
-{%- set keys = replayed_snapshot_keys('snp_crm__contacts') -%}
+{#- Where dbt snapshots are disabled (Spark without Delta) this model IS the contact
+    history (macro contact_history), read by several models: a table there. -#}
+{{ config(materialized='view' if dbt_snapshots_enabled() else 'table') }}
+{%- set keys = replayed_snapshot_keys(
+    'snp_crm__contacts', disabled_keys={'unique_key': 'contact_id', 'updated_at': 'updated_at'}
+) -%}
 {%- set unique_key = keys.unique_key -%}
 {%- set updated_at = keys.updated_at -%}
 {%- set spans = ref('int_contact_export_spans') -%}

@@ -1,8 +1,7 @@
 {{ config(
     materialized='incremental',
-    unique_key='send_id',
-    incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
+    **incremental_by_key('send_id', 'sent_date'),
 ) }}
 {#- One row per send with the contact's segment at the moment of sending (fct_email_sends
     adds the person, whose id follows the identity graph and so is not stored here).
@@ -63,6 +62,15 @@ touched_sends as (
         versions.export_date > watermarks.contacts_export_date
         and sends.sent_at >= versions.valid_from
 ),
+
+rebuilt_sends as (
+    {{ keys_to_rebuild(
+        'touched_sends',
+        'send_id',
+        "select send_id, " ~ local_day("min(case when event_type = 'sent' then event_at end)")
+        ~ " as day from events group by send_id",
+    ) }}
+),
 {% endif %}
 
 send_events as (
@@ -87,7 +95,7 @@ send_events as (
         max(_file_date) as events_file_date
     from events
     {% if is_incremental() -%}
-        where send_id in (select touched_sends.send_id from touched_sends)
+        where send_id in (select rebuilt_sends.send_id from rebuilt_sends)
     {%- endif %}
     group by send_id, campaign_id, contact_id
     having sum(case when event_type = 'sent' then 1 else 0 end) > 0

@@ -3,7 +3,7 @@
 with
 
 snapshot as (
-    select * from {{ ref('snp_crm__contacts') }}
+    select * from {{ contact_history() }}
     where dbt_valid_to is null
 ),
 

@@ -1,0 +1,18 @@
+{% macro dbt_snapshots_enabled() -%}
+    {#- Whether this target keeps the contact history in a dbt snapshot. Var `dbt_snapshots`;
+        by default on, except on Spark: dbt's snapshot merge needs a Delta, Iceberg or Hudi
+        table there (set it to true on such a cluster, README "Scaling out"). -#}
+    {{ return(var('dbt_snapshots', target.type != 'spark') in [true, 'true', 'True']) }}
+{%- endmacro %}
+
+
+{% macro contact_history() -%}
+    {#- The relation holding the contact card history with snp_crm__contacts' rows and
+        columns: the snapshot where dbt snapshots are enabled, else the set-based replay of
+        every landed export (int_contacts_snapshot_replayed), which writes the same rows. -#}
+    {%- if dbt_snapshots_enabled() -%}
+        {{ return(ref('snp_crm__contacts')) }}
+    {%- else -%}
+        {{ return(ref('int_contacts_snapshot_replayed')) }}
+    {%- endif -%}
+{%- endmacro %}
