@@ -32,9 +32,10 @@ previous_exports as (
         {{ export_date }} as next_export_date
     from {{ contacts }} as earlier
     where
-        earlier.export_date = {{ contacts_previous_export_date(
+        earlier.export_date = {{ contacts_export_date(
             "(select max(before_chosen.export_date) from " ~ contacts ~ " as before_chosen"
-            ~ " where before_chosen.export_date < " ~ export_date ~ ")"
+            ~ " where before_chosen.export_date < " ~ export_date ~ ")",
+            var_name='contacts_previous_export_date',
         ) }}
         and exists (select 1 from returned_exports)
 ),
