@@ -1,6 +1,9 @@
-{#- Every row of any system that names identifiers of a person: a contact card version,
-    an ESP event, a site login, a call (with its session's cookie), a request, a lead, a
-    session. Identifiers are normalized; each mention links the identifiers it names. -#}
+{#- Every distinct combination of identifiers that a row of any system names together: a
+    contact card version, an ESP event, a site login, a call (with its session's cookie), a
+    request, a lead, a session. Rows naming the same identifiers are counted once, with
+    their first sighting: the graph needs which identifiers go together, not how often, and
+    the 60M ESP events of a year name about one combination per contact. Identifiers are
+    normalized into graph nodes. -#}
 with
 
 contact_versions as (
@@ -31,46 +34,55 @@ leads as (
     select * from {{ ref('stg_crm__leads') }}
 ),
 
-mentions as (
+raw_combinations as (
     select
         'contact_card' as mention_source,
-        valid_from as seen_at,
+        min(valid_from) as first_seen_at,
+        count(*) as n_mentions,
         {{ identity_node('contact', 'contact_id') }} as contact_node,
         {{ identity_node('email', 'email') }} as email_node,
         {{ identity_node('phone', 'phone') }} as phone_node,
         null as cookie_node
     from contact_versions
+    group by contact_id, email, phone
     union all
     select
         'esp_event',
-        event_at,
+        min(event_at),
+        count(*),
         {{ identity_node('contact', 'contact_id') }},
         {{ identity_node('email', 'email') }},
         null,
         null
     from esp_events
+    group by contact_id, email
     union all
     select
         'site_login',
-        logged_in_at,
+        min(logged_in_at),
+        count(*),
         {{ identity_node('contact', 'contact_id') }},
         null,
         null,
         {{ identity_node('cookie', 'client_id') }}
     from site_logins
+    group by contact_id, client_id
     union all
     select
         'session',
-        started_at,
+        min(started_at),
+        count(*),
         null,
         null,
         null,
         {{ identity_node('cookie', 'client_id') }}
     from sessions
+    group by client_id
     union all
     select
         'call',
-        calls.call_started_at,
+        min(calls.call_started_at),
+        count(*),
         null,
         null,
         {{ identity_node('phone', 'calls.caller_phone') }},
@@ -78,24 +90,43 @@ mentions as (
     from calls
     left join sessions
         on calls.session_id = sessions.session_id
+    group by calls.caller_phone, sessions.client_id
     union all
     select
         'request',
-        created_at,
+        min(created_at),
+        count(*),
         null,
         {{ identity_node('email', 'email') }},
         {{ identity_node('phone', 'phone') }},
         {{ identity_node('cookie', 'client_id') }}
     from requests
+    group by email, phone, client_id
     union all
     select
         'lead',
-        created_at,
+        min(created_at),
+        count(*),
         {{ identity_node('contact', 'contact_id') }},
         {{ identity_node('email', 'email') }},
         {{ identity_node('phone', 'phone') }},
         null
     from leads
+    group by contact_id, email, phone
+),
+
+mentions as (
+    -- raw values that differ only by blanks around them name the same nodes
+    select
+        mention_source,
+        contact_node,
+        email_node,
+        phone_node,
+        cookie_node,
+        min(first_seen_at) as first_seen_at,
+        sum(n_mentions) as n_mentions
+    from raw_combinations
+    group by mention_source, contact_node, email_node, phone_node, cookie_node
 )
 
 select * from mentions

@@ -13,25 +13,25 @@ shared as (
 sightings as (
     select
         contact_node as node,
-        seen_at
+        first_seen_at as seen_at
     from mentions
     where contact_node is not null
     union all
     select
         email_node as node,
-        seen_at
+        first_seen_at as seen_at
     from mentions
     where email_node is not null
     union all
     select
         phone_node as node,
-        seen_at
+        first_seen_at as seen_at
     from mentions
     where phone_node is not null
     union all
     select
         cookie_node as node,
-        seen_at
+        first_seen_at as seen_at
     from mentions
     where cookie_node is not null
 ),
