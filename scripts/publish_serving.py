@@ -206,6 +206,18 @@ def remove_old_versions(serving_dir: Path, current: str) -> None:
             shutil.rmtree(serving_dir / name)
 
 
+def copying_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB held to the build's limits (profiles.yml and its environment
+    variables). With DuckDB's defaults (80% of RAM, insertion order kept) copying the marts
+    of the l preset alone peaked at 8.0 GiB."""
+    return duckdb.connect(config={
+        "memory_limit": os.environ.get("MW_DUCKDB_MEMORY_LIMIT", "6GB"),
+        "threads": int(os.environ.get("MW_DUCKDB_THREADS", "2")),
+        "preserve_insertion_order": False,
+        "temp_directory": os.environ.get("MW_DUCKDB_TEMP_DIR", str(PROJECT_DIR / "target" / "duckdb_tmp")),
+    })
+
+
 def write_aside(warehouse: Path, version: str, database: Path,
                 parquet_dir: Path) -> list[MartCopy]:
     """Writes the serving DuckDB file and the parquet files of one version aside, checks
@@ -213,7 +225,7 @@ def write_aside(warehouse: Path, version: str, database: Path,
     published_at = dt.datetime.now(dt.timezone.utc)
     descriptions = model_descriptions(PROJECT_DIR / "target" / "manifest.json")
     marts: list[MartCopy] = []
-    connection = duckdb.connect()
+    connection = copying_connection()
     try:
         connection.execute(f"attach {literal(str(warehouse))} as wh (read_only)")
         connection.execute(f"attach {literal(str(database))} as srv")

@@ -2,14 +2,11 @@
     and file day), identifiers excluded from stitching as shared (as of the newest file
     day), and brand or specialty codes outside the reference seeds. -#}
 {%- set identifier_columns = [
-    ('stg_crm__contacts', 'crm/contacts', 'email'),
-    ('stg_crm__contacts', 'crm/contacts', 'phone'),
-    ('stg_esp__events', 'esp/events', 'email'),
-    ('stg_crm__leads', 'crm/leads', 'email'),
-    ('stg_crm__leads', 'crm/leads', 'phone'),
-    ('stg_calltracking__calls', 'calltracking/calls', 'caller_phone'),
-    ('stg_calltracking__requests', 'calltracking/requests', 'email'),
-    ('stg_calltracking__requests', 'calltracking/requests', 'phone'),
+    ('stg_crm__contacts', 'crm/contacts', ['email', 'phone']),
+    ('stg_esp__events', 'esp/events', ['email']),
+    ('stg_crm__leads', 'crm/leads', ['email', 'phone']),
+    ('stg_calltracking__calls', 'calltracking/calls', ['caller_phone']),
+    ('stg_calltracking__requests', 'calltracking/requests', ['email', 'phone']),
 ] -%}
 {%- set reference_columns = [
     ('stg_crm__contacts', 'crm/contacts', 'specialty', 'specialties', 'specialty_code'),
@@ -31,19 +28,40 @@ accounting as (
     select * from {{ ref('dq_row_accounting') }}
 ),
 
-invalid_identifiers as (
-    {%- for model, table, column in identifier_columns %}
-        {%- set flag = 'is_phone_invalid' if 'phone' in column else 'is_email_invalid' %}
+{#- one pass over each table for all its identifier columns (a year of contacts exports
+    is 170M rows) -#}
+{%- for model, table, columns in identifier_columns %}
+    identifiers_counted_{{ loop.index }} as (
         select
             {{ 'export_date' if table == 'crm/contacts' else '_file_date' }} as day,
-            '{{ table }}.{{ column }}' as check_scope,
-            count(case when {{ flag }} then 1 end) as invalid_values,
-            count(case when {{ column }} is not null or {{ flag }} then 1 end) as present_values
+        {%- for column in columns %}
+            {%- set flag = 'is_phone_invalid' if 'phone' in column else 'is_email_invalid' %}
+            count(case when {{ flag }} then 1 end) as invalid_{{ column }},
+            count(case when {{ column }} is not null or {{ flag }} then 1 end)
+                as present_{{ column }}
+            {{- ',' if not loop.last }}
+        {%- endfor %}
         from {{ ref(model) }}
         group by 1
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
+    ),
+
+{% endfor -%}
+
+invalid_identifiers as (
+    {%- for model, table, columns in identifier_columns %}
+        {%- set counted = 'identifiers_counted_' ~ loop.index %}
+        {%- set last_model = loop.last %}
+        {%- for column in columns %}
+            select
+                day,
+                '{{ table }}.{{ column }}' as check_scope,
+                invalid_{{ column }} as invalid_values,
+                present_{{ column }} as present_values
+            from {{ counted }}
+            {%- if not (last_model and loop.last) %}
+                union all
+            {%- endif %}
+        {%- endfor %}
     {%- endfor %}
 ),
 
