@@ -347,7 +347,8 @@ def slowest_models(run_results: Path, n: int | None = 10, kind: str = "model") -
     if not run_results.exists():
         return []
     results = json.loads(run_results.read_text())["results"]
-    models = [{"model": r["unique_id"].split(".")[-1 if kind != "test" else -2], "seconds":
+    # unique_id: <kind>.<package>.<name>, and a hash after it for a generic test
+    models = [{"model": r["unique_id"].split(".")[2], "seconds":
                round(float(r["execution_time"]), 2), "status": r["status"]}
               for r in results if r["unique_id"].startswith(f"{kind}.")]
     return sorted(models, key=lambda r: -r["seconds"])[:n]
