@@ -1,9 +1,9 @@
 {#- Every distinct combination of identifiers that a row of any system names together: a
     contact card version, an ESP event, a site login, a call (with its session's cookie), a
     request, a lead, a session. Rows naming the same identifiers are counted once, with
-    their first sighting: the graph needs which identifiers go together, not how often, and
-    the 60M ESP events of a year name about one combination per contact. Identifiers are
-    normalized into graph nodes. -#}
+    their first sighting: the graph needs which identifiers go together, not how often (at
+    the l preset 67.8M rows name 4.4M combinations; 52.1M ESP events name 0.9M).
+    Identifiers are normalized into graph nodes. -#}
 with
 
 contact_versions as (
