@@ -13,7 +13,7 @@ export MW_DUCKDB_PATH ?= $(CURDIR)/target/warehouse.duckdb
 # Local Spark's warehouse and Derby metastore (target `spark`).
 export MW_SPARK_DIR ?= $(CURDIR)/target/spark
 
-.PHONY: build test lint unit pytest install clean install-spark build-spark test-spark
+.PHONY: build rebuild test lint unit pytest install clean install-spark build-spark test-spark
 
 $(INSTALLED): requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ install-spark: $(SPARK_INSTALLED)
 ## Builds the warehouse on the bundled landing zone and prints where it is.
 build: $(INSTALLED)
 	$(BIN)/python scripts/run_pipeline.py
+
+## Deletes the warehouse and builds it again from every file of the landing zone.
+rebuild: $(INSTALLED)
+	$(BIN)/python scripts/run_pipeline.py --full-rebuild
 
 ## The same warehouse on local Spark (README "Scaling out"): target/spark.
 build-spark: $(SPARK_INSTALLED)
