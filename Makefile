@@ -43,7 +43,7 @@ install-orchestration: $(ORCHESTRATION_INSTALLED)
 build: $(INSTALLED)
 	$(BIN)/python scripts/run_pipeline.py
 
-## The same warehouse on local Spark (README "Scaling out"): target/spark.
+## The same warehouse on local Spark (docs/scaling.md): target/spark.
 build-spark: $(SPARK_INSTALLED)
 	$(BIN)/python scripts/run_pipeline.py --target spark
 

@@ -3,7 +3,7 @@ build of the same bundled landing zone: the same columns, the same rows, numbers
 relative.
 
 Both warehouses are built by the README's runner (scripts/run_pipeline.py), DuckDB with its
-snapshots, Spark with the replayed contact history (README "Scaling out"), twice: without
+snapshots, Spark with the replayed contact history (docs/scaling.md), twice: without
 the newest export days, then with them (Spark incremental, DuckDB from scratch). The Spark
 marts are read through a Spark session on the build's metastore (export_spark_marts.py),
 the DuckDB marts from its file.
