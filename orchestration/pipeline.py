@@ -76,14 +76,14 @@ def record_contact_history(current: runner.Settings) -> History:
     at_once = done_through is None and bool(days)
     built_first = [f"+{runner.SNAPSHOT_INPUT}", f"+{runner.REPLAYED_KEYS}"]
     built_first += [f"+{runner.SNAPSHOT_REPLAYED}"] if at_once else []
-    guarded(dbt.invoke, "build", "--quiet", "--select", *built_first,
+    guarded(dbt.invoke, "before_snapshot", "build", "--quiet", "--select", *built_first,
             "--exclude", "resource_type:test")
     if at_once:
         guarded(runner.bulk_load, dbt)
     else:
         for day in days:
             guarded(runner.snapshot_day, dbt, day, previous.get(day))
-    guarded(dbt.invoke, "test", "--select", runner.CONTACTS_CONDENSED, runner.SNAPSHOT,
+    guarded(dbt.invoke, "test_history", "test", "--select", runner.CONTACTS_CONDENSED, runner.SNAPSHOT,
             *(["--exclude", runner.REPLAY_CHECK] if at_once else []))
     # dbt-duckdb keeps the file open in this process; the final build is another process.
     publish_serving.release_dbt_connections()

@@ -219,11 +219,11 @@ from scripts import run_pipeline
 
 invoke = run_pipeline.Dbt.invoke
 
-def failing(self, *args):
-    if "build" in args and "--select" not in args:  # the final build of everything
-        invoke(self, "build", "--select", "mart_email_funnel")  # part of it runs
+def failing(self, phase, *args):
+    if phase == "build":  # the final build of everything
+        invoke(self, phase, "build", "--select", "mart_email_funnel")  # part of it runs
         raise SystemExit("forced failure in the final build")
-    invoke(self, *args)
+    invoke(self, phase, *args)
 
 run_pipeline.Dbt.invoke = failing
 sys.exit(run_pipeline.main(["--raw-dir", {raw!r}, "--db", {db!r}]))
