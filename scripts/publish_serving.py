@@ -5,8 +5,10 @@ allows one writing process, and a reader's lock stops it) and could see a build 
 Instead every successful build publishes, next to the warehouse file:
 
     serving/
-      serving.duckdb            every mart (dim_*, fct_*, mart_*, dq_* of schema main) as a
-                                table, plus meta.serving_manifest: per mart its rows and checksum
+      serving.duckdb            every mart (dim_*, fct_*, mart_*, dq_* of schema main, and the
+                                time spines metricflow_*) as a table, with the dbt descriptions
+                                as comments, plus meta.serving_manifest: per mart its rows and
+                                checksum
       parquet -> parquet-<v>    a symlink to the current version's directory
       parquet-<v>/<mart>.parquet, parquet-<v>/manifest.json
 
@@ -40,7 +42,8 @@ from pathlib import Path
 import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-MART_PREFIXES = ("dim_", "fct_", "mart_", "dq_")
+# metricflow_: the time spines MetricFlow joins (`mf` on target serving).
+MART_PREFIXES = ("dim_", "fct_", "mart_", "dq_", "metricflow_")
 DATABASE_NAME = "serving.duckdb"
 PARQUET_LINK = "parquet"
 PARQUET_VERSION_PREFIX = "parquet-"
@@ -111,7 +114,8 @@ def literal(text: str) -> str:
 
 
 def list_marts(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
-    """The marts of the warehouse: relations of schema main named dim_/fct_/mart_/dq_."""
+    """The marts of the warehouse: relations of schema main named dim_/fct_/mart_/dq_ (and
+    MetricFlow's time spines, metricflow_*)."""
     names = connection.execute(
         "select table_name from duckdb_tables() where database_name = $catalog"
         " and schema_name = 'main'"
