@@ -89,3 +89,17 @@
 {% macro duckdb__not_materialized() -%}
     not materialized
 {%- endmacro %}
+
+
+{% macro list_to_text(column) -%}
+    {#- A list of text as one text: its elements sorted, comma-separated ('' when empty). -#}
+    {{ return(adapter.dispatch('list_to_text', 'marketing_warehouse')(column)) }}
+{%- endmacro %}
+
+{% macro default__list_to_text(column) -%}
+    array_to_string(list_sort({{ column }}), ',')
+{%- endmacro %}
+
+{% macro spark__list_to_text(column) -%}
+    array_join(array_sort({{ column }}), ',')
+{%- endmacro %}

@@ -5,8 +5,10 @@ allows one writing process, and a reader's lock stops it) and could see a build 
 Instead every successful build publishes, next to the warehouse file:
 
     serving/
-      serving.duckdb            every mart (dim_*, fct_*, mart_*, dq_* of schema main) as a
-                                table, plus meta.serving_manifest: per mart its rows and checksum
+      serving.duckdb            every mart (dim_*, fct_*, mart_*, dq_* of schema main, and the
+                                time spines metricflow_*) as a table, with the dbt descriptions
+                                as comments, plus meta.serving_manifest: per mart its rows and
+                                checksum
       parquet -> parquet-<v>    a symlink to the current version's directory
       parquet-<v>/<mart>.parquet, parquet-<v>/manifest.json
 
@@ -40,7 +42,8 @@ from pathlib import Path
 import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-MART_PREFIXES = ("dim_", "fct_", "mart_", "dq_")
+# metricflow_: the time spines MetricFlow joins (`mf` on target serving).
+MART_PREFIXES = ("dim_", "fct_", "mart_", "dq_", "metricflow_")
 DATABASE_NAME = "serving.duckdb"
 PARQUET_LINK = "parquet"
 PARQUET_VERSION_PREFIX = "parquet-"
@@ -111,7 +114,8 @@ def literal(text: str) -> str:
 
 
 def list_marts(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
-    """The marts of the warehouse: relations of schema main named dim_/fct_/mart_/dq_."""
+    """The marts of the warehouse: relations of schema main named dim_/fct_/mart_/dq_ (and
+    MetricFlow's time spines, metricflow_*)."""
     names = connection.execute(
         "select table_name from duckdb_tables() where database_name = $catalog"
         " and schema_name = 'main'"
@@ -142,8 +146,32 @@ def model_descriptions(manifest: Path) -> dict[str, tuple[str, dict[str, str]]]:
         node["name"]: (node.get("description", ""),
                        {name: column.get("description", "")
                         for name, column in node.get("columns", {}).items()})
-        for node in nodes if node.get("resource_type") == "model"
+        for node in nodes if node.get("resource_type") in ("model", "seed")
     }
+
+
+def warehouse_comments(connection: duckdb.DuckDBPyConnection,
+                       mart: str) -> tuple[str, dict[str, str]]:
+    """The table and column comments a mart carries in the warehouse (dbt's persist_docs)."""
+    table = connection.execute(
+        "select coalesce(max(comment), '') from (select comment from duckdb_tables()"
+        " where database_name = 'wh' and schema_name = 'main' and table_name = $mart"
+        " union all select comment from duckdb_views() where database_name = 'wh'"
+        " and schema_name = 'main' and view_name = $mart)", {"mart": mart}).fetchone()[0]
+    columns = connection.execute(
+        "select column_name, comment from duckdb_columns() where database_name = 'wh'"
+        " and schema_name = 'main' and table_name = $mart and comment is not null",
+        {"mart": mart}).fetchall()
+    return table, dict(columns)
+
+
+def merged_descriptions(persisted: tuple[str, dict[str, str]],
+                        described: tuple[str, dict[str, str]] | None
+                        ) -> tuple[str, dict[str, str]]:
+    """The warehouse's own comments, completed from the manifest where they are empty."""
+    table, columns = described or ("", {})
+    merged = {**columns, **{name: text for name, text in persisted[1].items() if text.strip()}}
+    return (persisted[0] if persisted[0].strip() else table), merged
 
 
 def comment_statements(mart: str, columns: list[tuple[str, str]],
@@ -244,7 +272,8 @@ def write_aside(warehouse: Path, version: str, database: Path,
             projection = parquet_projection(columns)
             connection.execute(f"copy (select {projection} from {source}) to "
                                f"{literal(str(parquet))} (format parquet, compression zstd)")
-            comments = comment_statements(name, columns, descriptions.get(name))
+            comments = comment_statements(name, columns, merged_descriptions(
+                warehouse_comments(connection, name), descriptions.get(name)))
             if comments:
                 connection.execute(";\n".join(comments))
             expected = connection.execute(checksum_sql(source)).fetchone()

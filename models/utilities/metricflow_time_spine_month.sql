@@ -1,6 +1,6 @@
 {#- MetricFlow's monthly time spine: one row per month of dim_date with its half-year. The
-    custom granularity half_year lives here, on a month base, so that metrics whose time
-    is a month (mart_channel_performance) can roll up to half-years as well as daily ones. -#}
+    custom granularity half_year lives here, on a month base, so that metrics roll up to
+    half-years. -#}
 with
 
 days as (

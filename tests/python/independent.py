@@ -130,3 +130,20 @@ def newest_ad_costs_sql(raw: Path) -> str:
             where cost_rub >= 0 and utm_source is not null and utm_medium is not null
                 and utm_campaign is not null and date is not null
         ) where newest = 1"""
+
+
+def valid_leads_sql(raw: Path, channels: tuple[str, ...]) -> str:
+    """The leads staging keeps, from the raw files (raw_exports.md): a lead_id, a lead_channel
+    of the contract's enum and a believable created_at (from 2000 to a day after the file's
+    export day); the newest file's copy of each lead."""
+    accepted = ", ".join(f"'{channel}'" for channel in channels)
+    return f"""
+        select * exclude (newest) from (
+            select *, row_number() over (partition by lead_id order by filename desc) as newest
+            from read_parquet('{raw}/crm/leads/*.parquet', filename = true)
+            where lead_id is not null and lead_channel in ({accepted})
+                and cast(created_at as timestamp) >= timestamp '2000-01-01'
+                and cast(created_at as timestamp) < cast(regexp_extract(
+                    filename, '(\\d{{4}}-\\d{{2}}-\\d{{2}})[.]parquet$', 1) as date)
+                    + interval 2 day
+        ) where newest = 1"""

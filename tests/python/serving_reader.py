@@ -48,7 +48,7 @@ def measure_duckdb(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "select table_name from information_schema.tables where table_schema = 'main'"
     ).fetchall()}
     unlisted = sorted(name for name in present
-                      if name.startswith(("dim_", "fct_", "mart_", "dq_")) and name not in measured)
+                      if name.startswith(("dim_", "fct_", "mart_", "dq_", "metricflow_")) and name not in measured)
     if unlisted:
         mismatches.append(f"marts not in the manifest: {unlisted}")
     versions = {version for *_, version in listed}

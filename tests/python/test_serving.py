@@ -22,7 +22,7 @@ from scripts import publish_serving
 from serving_reader import read_duckdb, read_parquet
 
 READER = Path(__file__).with_name("serving_reader.py")
-MART_PATTERN = "^(dim|fct|mart|dq)_"
+MART_PATTERN = "^(dim|fct|mart|dq|metricflow)_"
 
 
 def warehouse_state(db: Path) -> dict[str, list]:

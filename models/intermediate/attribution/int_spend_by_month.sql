@@ -1,6 +1,6 @@
-{#- Every rouble of spend by month (reporting time zone) × channel × utm triple: paid spend
-    from calltracking/ad_costs (channel from its utm pair, as for touches), email spend
-    from the campaigns' cost_rub in the month they launched, keyed by the utm their links
+{#- Every rouble of spend by month and day (reporting time zone) × channel × utm triple: paid
+    spend from calltracking/ad_costs (channel from its utm pair, as for touches), email spend
+    from the campaigns' cost_rub on the day they launched, keyed by the utm their links
     carry (the most frequent pair among the campaign's clicks). -#}
 with
 
@@ -37,6 +37,7 @@ campaign_link_utm as (
 paid as (
     select
         cast({{ dbt.date_trunc('month', 'ad_costs.cost_date') }} as date) as month,
+        ad_costs.cost_date as spend_date,
         coalesce(utm_channels.channel, 'other') as channel,
         ad_costs.utm_source,
         ad_costs.utm_medium,
@@ -55,6 +56,7 @@ paid as (
 email as (
     select
         cast({{ dbt.date_trunc('month', 'campaigns.launched_date') }} as date) as month,
+        campaigns.launched_date as spend_date,
         'email' as channel,
         campaign_link_utm.utm_source,
         coalesce(campaign_link_utm.utm_medium, 'email') as utm_medium,

@@ -94,6 +94,7 @@ conversions as (
         person_candidates.person_id,
         leads.contact_id,
         leads.created_at as converted_at,
+        {{ utc_to_local('leads.created_at') }} as converted_at_local,
         {{ local_day('leads.created_at') }} as converted_date,
         leads.lead_channel,
         leads.brand_code,

@@ -87,6 +87,7 @@ channelled as (
         touches.touch_id,
         components.person_id,
         touches.touched_at,
+        {{ utc_to_local('touches.touched_at') }} as touched_at_local,
         touches.touch_type,
         case
             when touches.utm_source is not null or touches.utm_medium is not null

@@ -22,6 +22,7 @@ described as (
         campaigns.brand_code,
         brands.brand_name,
         campaigns.launched_at,
+        {{ utc_to_local('campaigns.launched_at') }} as launched_at_local,
         {{ local_day('campaigns.launched_at') }} as launched_date,
         campaigns.utm_campaign,
         campaigns.subject,

@@ -20,6 +20,7 @@ contacts as (
         snapshot.city,
         snapshot.region,
         snapshot.registered_at,
+        {{ utc_to_local('snapshot.registered_at') }} as registered_at_local,
         snapshot.registration_source,
         snapshot.consent_email,
         snapshot.consent_sms,
@@ -29,8 +30,10 @@ contacts as (
         snapshot.consent_third_party,
         snapshot.email_status,
         snapshot.brands_of_interest,
+        {{ list_to_text('snapshot.brands_of_interest') }} as brands_of_interest_text,
         snapshot.activity_segment,
         snapshot.segment_codes,
+        {{ list_to_text('snapshot.segment_codes') }} as segment_codes_text,
         snapshot.email is not null as has_valid_email,
         snapshot.phone is not null as has_valid_phone,
         coalesce(
@@ -41,7 +44,8 @@ contacts as (
             false
         ) as is_email_addressable,
         snapshot.is_deleted,
-        snapshot.updated_at
+        snapshot.updated_at,
+        {{ utc_to_local('snapshot.updated_at') }} as updated_at_local
     from snapshot
     left join components
         on {{ identity_node('contact', 'snapshot.contact_id') }} = components.node

@@ -22,6 +22,13 @@ persons as (
     inner join nodes
         on components.node = nodes.node
     group by components.person_id
+),
+
+with_local_time as (
+    select
+        *,
+        {{ utc_to_local('first_seen_at') }} as first_seen_at_local
+    from persons
 )
 
-select * from persons
+select * from with_local_time

@@ -22,7 +22,13 @@ with_person as (
 
 published as (
     {#- The node names the email when no contact matched: it stays out of the mart. -#}
-    select {{ select_all_except(['person_node']) }} from with_person
+    select
+        {{ select_all_except(['person_node']) }},
+        {{ list_to_text('segment_codes_at_send') }} as segment_codes_at_send_text,
+        {{ utc_to_local('sent_at') }} as sent_at_local,
+        {{ utc_to_local('first_opened_at') }} as first_opened_at_local,
+        {{ utc_to_local('first_clicked_at') }} as first_clicked_at_local
+    from with_person
 )
 
 select * from published

@@ -65,7 +65,9 @@ with_key as (
     select
         {{ dbt.hash("contact_id || '|' || cast(changed_at as " ~ dbt.type_string() ~ ")") }}
             as transition_id,
-        *
+        *,
+        {{ utc_to_local('changed_at') }} as changed_at_local,
+        {{ utc_to_local('from_segment_started_at') }} as from_segment_started_at_local
     from transitions
 )
 
