@@ -8,6 +8,11 @@ performance as (
     where model in ('last_click', 'linear')
 ),
 
+periods as (
+    select * from {{ ref('dim_periods') }}
+    where period_grain = 'month'
+),
+
 pivoted as (
     select
         month,
@@ -31,6 +36,16 @@ compared as (
         {{ safe_divide('revenue_linear - revenue_last_click', 'revenue_last_click') }}
             as revenue_relative_difference
     from pivoted
+),
+
+with_coverage as (
+    select
+        compared.*,
+        coalesce(periods.days_with_data, 0) as days_with_data,
+        coalesce(periods.is_complete, false) as is_complete
+    from compared
+    left join periods
+        on compared.month = periods.period
 )
 
-select * from compared
+select * from with_coverage

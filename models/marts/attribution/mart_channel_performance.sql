@@ -14,6 +14,11 @@ spend as (
     select * from {{ ref('int_spend_by_month') }}
 ),
 
+periods as (
+    select * from {{ ref('dim_periods') }}
+    where period_grain = 'month'
+),
+
 models as (
     {%- for model in attribution_models() %}
         select '{{ model }}' as model
@@ -143,6 +148,16 @@ with_ratios as (
         {%- endfor %}
         {{ safe_divide('spend_rub', 'revenue_rub', scale=100) }} as drr_pct
     from summed
+),
+
+with_coverage as (
+    select
+        with_ratios.*,
+        coalesce(periods.days_with_data, 0) as days_with_data,
+        coalesce(periods.is_complete, false) as is_complete
+    from with_ratios
+    left join periods
+        on with_ratios.month = periods.period
 )
 
-select * from with_ratios
+select * from with_coverage

@@ -7,6 +7,10 @@ performance as (
     select * from {{ ref('mart_channel_performance') }}
 ),
 
+calendar_periods as (
+    select * from {{ ref('dim_periods') }}
+),
+
 periods as (
     select
         'month' as period_grain,
@@ -48,6 +52,18 @@ with_ratios as (
         {{ safe_divide('spend_rub', 'won') }} as cpl_won,
         {{ safe_divide('spend_rub', 'leads') }} as cpl_leads
     from summed
+),
+
+with_coverage as (
+    select
+        with_ratios.*,
+        coalesce(calendar_periods.days_with_data, 0) as days_with_data,
+        coalesce(calendar_periods.is_complete, false) as is_complete
+    from with_ratios
+    left join calendar_periods
+        on
+            with_ratios.period_grain = calendar_periods.period_grain
+            and with_ratios.period = calendar_periods.period
 )
 
-select * from with_ratios
+select * from with_coverage
