@@ -80,6 +80,17 @@ def rub(expression: str) -> str:
             f" : format({value}, ',.0f') + ' ₽'")
 
 
+def with_completeness(chart: Any) -> Any:
+    """Adds `is_complete` of each row's month (dim_periods, data set `months`)."""
+    return chart.transform_lookup(
+        lookup="month", from_=alt.LookupData(data=alt.Data(name="months"), key="month",
+                                             fields=["is_complete", "days"]),
+    ).transform_calculate(partial="datum.is_complete == 0")
+
+
+PARTIAL_OPACITY = alt.condition("datum.partial", alt.value(0.4), alt.value(0.9))
+
+
 def segment_scale(domain_order: list[str] | None = None) -> alt.Scale:
     return alt.Scale(domain=domain_order or SEGMENT_ORDER, range=SEGMENT_COLORS)
 
@@ -153,11 +164,11 @@ def email_funnel() -> alt.FacetChart:
     y = alt.Y("segment:N", sort=SEGMENT_ORDER, title=None)
     tooltip = [alt.Tooltip("email_type:N", title="email type"),
                alt.Tooltip("segment:N", title="segment at send"),
-               alt.Tooltip("metric:N", title="rate"), alt.Tooltip("rate:Q", format=".2%"),
+               alt.Tooltip("metric:N"), alt.Tooltip("rate:Q", format=".3%"),
                alt.Tooltip("k:Q", title="numerator", format=","),
                alt.Tooltip("delivered:Q", format=","),
-               alt.Tooltip("low:Q", title="95% CI low", format=".2%"),
-               alt.Tooltip("high:Q", title="95% CI high", format=".2%")]
+               alt.Tooltip("low:Q", title="95% CI low", format=".3%"),
+               alt.Tooltip("high:Q", title="95% CI high", format=".3%")]
     bars = alt.Chart().mark_bar(opacity=0.85, height=12).encode(
         x=alt.X("rate:Q", title=None, axis=alt.Axis(format="%", tickCount=3)), y=y,
         color=alt.Color("segment:N", scale=segment_scale(), legend=None), tooltip=tooltip)
@@ -181,21 +192,29 @@ def funnel_over_time() -> alt.VConcatChart:
     filters = tuple(key for key in EMAIL_FILTERS if key != "period")
     base = alt.Chart(alt.Data(name="email")).transform_filter(where(*filters))
     x = alt.X("month:O", title=None, axis=alt.Axis(labelAngle=0))
-    sends = base.transform_aggregate(sent="sum(sent)", groupby=["month"]).mark_bar(
-        color="#9aa7b8").encode(
+    sends = with_completeness(base.transform_aggregate(sent="sum(sent)", groupby=["month"]))
+    sends = sends.mark_bar(color="#9aa7b8").encode(
         x=x, y=alt.Y("sent:Q", title="sends", axis=alt.Axis(tickCount=3)),
-        tooltip=["month:N", alt.Tooltip("sent:Q", format=",")],
+        opacity=PARTIAL_OPACITY,
+        tooltip=["month:N", alt.Tooltip("sent:Q", format=","),
+                 alt.Tooltip("days:Q", title="days with data")],
     ).properties(width=WIDTH - 200, height=80)
-    rated = email_rates(base, ["month"]).transform_filter("datum.measure != 'unsubscribes'")
-    color = alt.Color("metric:N", title=None, sort=[label for _, label in RATES],
-                      scale=alt.Scale(range=["#4e79a7", "#f28e2b", "#59a14f"]))
+    rated = with_completeness(email_rates(base, ["month"]).transform_filter(
+        "datum.measure != 'unsubscribes'"))
+    rate_colors = alt.Scale(domain=[label for _, label in RATES[:3]],
+                            range=["#4e79a7", "#f28e2b", "#59a14f"])
+    color = alt.Color("metric:N", title=None, scale=rate_colors)
     band = rated.mark_area(opacity=0.18).encode(x=x, y=alt.Y("low:Q"), y2="high:Q", color=color)
-    lines = rated.mark_line(point=True).encode(
-        x=x, y=alt.Y("rate:Q", title="rate", axis=alt.Axis(format="%")), color=color,
+    lines = rated.mark_line().encode(
+        x=x, y=alt.Y("rate:Q", title="rate", axis=alt.Axis(format="%")), color=color)
+    points = rated.mark_point(size=50, filled=False, strokeWidth=2).encode(
+        x=x, y="rate:Q", color=color,
+        fill=alt.condition("datum.partial", alt.value("white"),
+                           alt.Fill("metric:N", scale=rate_colors, legend=None)),
         tooltip=["month:N", "metric:N", alt.Tooltip("rate:Q", format=".2%"),
                  alt.Tooltip("low:Q", title="95% CI low", format=".2%"),
                  alt.Tooltip("high:Q", title="95% CI high", format=".2%")])
-    rates = alt.layer(band, lines).properties(width=WIDTH - 200, height=200)
+    rates = alt.layer(band, lines, points).properties(width=WIDTH - 200, height=200)
     return alt.vconcat(sends, rates, spacing=10)
 
 
@@ -204,7 +223,7 @@ def registrations() -> alt.LayerChart:
     filters = tuple(key for key in EMAIL_FILTERS if key != "period")
     base = alt.Chart(alt.Data(name="email")).transform_filter(where(*filters))
     x = alt.X("month:O", title=None, axis=alt.Axis(labelAngle=0))
-    bars = base.mark_bar().encode(
+    bars = with_completeness(base).mark_bar().encode(opacity=PARTIAL_OPACITY,
         x=x, y=alt.Y("sum(registrations):Q", title="registrations"),
         color=alt.Color("email_type:N", title="email type",
                         scale=alt.Scale(scheme="tableau10")),
@@ -241,7 +260,8 @@ def segment_flow(flow_days: int | None) -> alt.LayerChart:
         x=alt.X("start:Q", title=f"share of sends by {later}", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
         x2="end:Q", y=y,
-        color=alt.Color("segment_after:N", title=later, scale=segment_scale()),
+        color=alt.Color("segment_after:N", title=f"{flow_days} days later" if flow_days
+                        else "segment after", scale=segment_scale()),
         tooltip=[alt.Tooltip("segment:N", title="segment at send"),
                  alt.Tooltip("segment_after:N", title="segment after"),
                  alt.Tooltip("sends:Q", format=","), alt.Tooltip("share:Q", format=".1%")])

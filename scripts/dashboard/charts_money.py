@@ -34,7 +34,7 @@ def cpl_by_level() -> alt.LayerChart:
     x = alt.X("level:N", sort=[label for _, label in LEVELS], title="funnel level",
               axis=alt.Axis(orient="top", labelAngle=0))
     y = alt.Y("channel:N", title=None, sort=alt.EncodingSortField("spend", order="descending"))
-    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+    cells = base.mark_rect(stroke="white", strokeWidth=2, opacity=0.75).encode(
         x=x, y=y,
         color=alt.Color("cpl:Q", title="CPL, ₽", legend=alt.Legend(format=",.0f"), scale=alt.Scale(type="log",
                                                                    scheme="redyellowgreen",

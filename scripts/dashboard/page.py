@@ -41,10 +41,6 @@ def sections(extract: Extract) -> list[Section]:
     email_cut = ("period", "brand", "specialty", "email_type", "segment")
     trend_cut = email_cut[1:]
     flow_days = extract.flow_days
-    partial = ("from the mart's <code>is_complete</code> / <code>days_with_data</code>"
-               if extract.completeness_from_mart else
-               "a period is partial when some of its days lie outside the days the email "
-               "funnel covers")
     return [
         Section("email-funnel", "Email funnel by email type × segment at send",
                 "mart_email_funnel", charts.email_funnel(), ("email",), email_cut,
@@ -53,10 +49,11 @@ def sections(extract: Extract) -> list[Section]:
                 "the summed counts. A wide whisker means few sends: a difference inside it "
                 "is noise. Each column has its own scale."),
         Section("funnel-over-time", "Funnel over time", "mart_email_funnel",
-                charts.funnel_over_time(), ("email",), trend_cut,
+                charts.funnel_over_time(), ("email", "months"), trend_cut,
                 "Top: sends per month. Bottom: open rate, CTR and registration rate per "
                 "month, the band is the 95% Wilson interval. The month filter does not apply "
-                "here: the chart is the trend. The first and last months may be partial."),
+                "here: the chart is the trend. A partial month (not every day holds data) has a "
+                "pale bar and hollow points."),
         Section("segment-flow", "Segment flow after sends", "mart_segment_flow × dim_campaigns",
                 charts.segment_flow(flow_days), ("flow",),
                 ("period", "brand", "email_type", "segment"),
@@ -66,10 +63,10 @@ def sections(extract: Extract) -> list[Section]:
                 "The month is the campaign's launch month; the specialty filter does not "
                 "apply (the mart has no specialty)."),
         Section("registrations", "Webinar registrations from email", "mart_email_funnel",
-                charts.registrations(), ("email",), trend_cut,
+                charts.registrations(), ("email", "months"), trend_cut,
                 "Registrations per month by email type; the label is the month's total and "
-                "its registration rate (registrations / delivered). The month filter does "
-                "not apply: the chart is the trend."),
+                "its registration rate (registrations / delivered); a partial month is pale. "
+                "The month filter does not apply: the chart is the trend."),
         Section("cpl", "CPL at every funnel level by channel", "mart_channel_performance",
                 charts_money.cpl_by_level(), ("channel",), ("period", "channel", "model"),
                 "CPL of a level = spend / that level's count under the chosen attribution "
@@ -78,7 +75,8 @@ def sections(extract: Extract) -> list[Section]:
         Section("drr", "DRR by month, quarter and half-year", "mart_drr_by_period",
                 charts_money.drr_by_period(), ("drr",), ("channel", "model"),
                 "DRR = spend / revenue × 100 (lower is better). A hollow point is a partial "
-                f"period ({partial}); the dashed line is the linear trend over the complete "
+                "period (not every one of its days holds data: <code>is_complete</code>); "
+                "the dashed line is the linear trend over the complete "
                 "periods. The month filter does not apply: the chart is the trend."),
         Section("attribution", "Last click vs linear by channel and campaign",
                 "mart_attribution_comparison", charts_money.attribution_comparison(),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -39,7 +39,7 @@ class Dataset:
             out = list(row)
             for dim, position in zip(self.dims, positions):
                 out[position] = values[dim].setdefault(row[position], len(values[dim]))
-            encoded_rows.append([round(value, 2) if isinstance(value, float) else value
+            encoded_rows.append([round(value, 6) if isinstance(value, float) else value
                                  for value in out])
         return {"columns": self.columns,
                 "dims": {dim: list(index) for dim, index in values.items()},
@@ -57,19 +57,11 @@ class Extract:
     flow_days: int | None
     version: str
     published_at: str
-    completeness_from_mart: bool
-    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def rows(connection: duckdb.DuckDBPyConnection, sql: str,
          parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     return connection.execute(sql, list(parameters)).fetchall()
-
-
-def columns_of(connection: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
-    return {name for (name,) in rows(connection, "select column_name from"
-                                     " information_schema.columns where table_schema = 'main'"
-                                     " and table_name = ?", [relation])}
 
 
 EMAIL_SQL = """
@@ -126,36 +118,22 @@ ATTRIBUTION_SQL = f"""
     group by all order by all"""
 
 
-def drr_sql(has_completeness: bool) -> str:
-    """DRR by period with each period's completeness: the mart's `is_complete` and
-    `days_with_data` when it has them, else whether the period's days all lie inside the
-    days the email and channel marts cover."""
-    if has_completeness:
-        completeness = ("cast(bool_and(is_complete) as integer) as is_complete,"
-                        " max(days_with_data) as days")
-        source = "mart_drr_by_period"
-    else:
-        completeness = """cast(bool_and(period >= covered.first_day
-                        and period_end <= covered.last_day) as integer) as is_complete,
-           max(datediff('day', greatest(period, covered.first_day),
-                        least(period_end, covered.last_day)) + 1) as days"""
-        source = """(
-            select *, cast(case period_grain
-                when 'month' then period + interval 1 month
-                when 'quarter' then period + interval 3 month
-                else period + interval 6 month end as date) - 1 as period_end
-            from mart_drr_by_period
-        ) as mart_drr_by_period
-        cross join (
-            select min(sent_date) as first_day, max(sent_date) as last_day
-            from mart_email_funnel
-        ) as covered"""
-    return f"""
-        select period_grain as grain, strftime(period, '%Y-%m') as period, channel, model,
-               sum(spend_rub) as spend, sum(revenue_rub) as revenue, sum(won) as won,
-               {completeness}
-        from {source}
-        group by all order by all"""
+DRR_SQL = """
+    select period_grain as grain, strftime(period, '%Y-%m') as period, channel, model,
+           sum(spend_rub) as spend, sum(revenue_rub) as revenue, sum(won) as won,
+           cast(bool_and(is_complete) as integer) as is_complete,
+           max(days_with_data) as days
+    from mart_drr_by_period
+    group by all order by all"""
+
+# Whether each month holds data on every one of its days (partial months at either end of
+# the data are marked on the monthly charts).
+MONTHS_SQL = """
+    select strftime(period, '%Y-%m') as month, cast(is_complete as integer) as is_complete,
+           days_with_data as days
+    from dim_periods
+    where period_grain = 'month' and days_with_data > 0
+    order by 1"""
 
 
 QUALITY_SQL = """
@@ -192,16 +170,14 @@ def distinct(data: Dataset, column: str) -> list[str]:
 
 def extract(connection: duckdb.DuckDBPyConnection) -> Extract:
     """Reads every aggregate of the page from an open serving copy."""
-    has_completeness = {"is_complete", "days_with_data"} <= columns_of(
-        connection, "mart_drr_by_period")
     datasets = {
         "email": dataset(connection, "email", EMAIL_SQL,
                          ["month", "brand", "specialty", "email_type", "segment"]),
         "flow": dataset(connection, "flow", FLOW_SQL,
                         ["month", "brand", "email_type", "segment", "segment_after"]),
         "channel": dataset(connection, "channel", CHANNEL_SQL, ["month", "channel", "model"]),
-        "drr": dataset(connection, "drr", drr_sql(has_completeness),
-                       ["grain", "period", "channel", "model"]),
+        "drr": dataset(connection, "drr", DRR_SQL, ["grain", "period", "channel", "model"]),
+        "months": dataset(connection, "months", MONTHS_SQL, []),
         "attribution": dataset(connection, "attribution", ATTRIBUTION_SQL,
                                ["month", "channel", "campaign"]),
     }
@@ -226,4 +202,4 @@ def extract(connection: duckdb.DuckDBPyConnection) -> Extract:
     version, published_at = publication_info(connection)
     return Extract(datasets, options, quality,
                    str(quality[0]["day"]) if quality else None, flow_days, version,
-                   published_at, has_completeness)
+                   published_at)
