@@ -13,7 +13,8 @@ export MW_DUCKDB_PATH ?= $(CURDIR)/target/warehouse.duckdb
 # Local Spark's warehouse and Derby metastore (target `spark`).
 export MW_SPARK_DIR ?= $(CURDIR)/target/spark
 
-.PHONY: build test lint unit pytest install clean install-spark build-spark test-spark
+.PHONY: build test lint unit pytest install clean install-spark build-spark test-spark report \
+	screenshot
 
 $(INSTALLED): requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,15 @@ install-spark: $(SPARK_INSTALLED)
 ## Builds the warehouse on the bundled landing zone and prints where it is.
 build: $(INSTALLED)
 	$(BIN)/python scripts/run_pipeline.py
+
+## The dashboard again from the serving copy of `make build` (target/serving/dashboard.html).
+report: $(INSTALLED)
+	$(BIN)/python -m scripts.dashboard
+
+## The dashboard and its screenshot docs/dashboard.png (headless Chromium, installed from
+## Debian when missing).
+screenshot: $(INSTALLED)
+	$(BIN)/python -m scripts.dashboard --screenshot docs/dashboard.png
 
 ## The same warehouse on local Spark (README "Scaling out"): target/spark.
 build-spark: $(SPARK_INSTALLED)

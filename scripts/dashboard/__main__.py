@@ -30,8 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     out = render(args.serving_db, args.out or args.serving_db.parent / PAGE_NAME)
     print(f"dashboard: {out} ({out.stat().st_size / 1024:.0f} KB)")
     if args.screenshot:
-        sys.path.insert(0, str(PROJECT_DIR / "tests" / "python"))
-        from browser import ensure_chromium, screenshot
+        from scripts.dashboard.browser import ensure_chromium, screenshot
 
         print(f"screenshot: {screenshot(ensure_chromium(), out, args.screenshot)}")
     return 0

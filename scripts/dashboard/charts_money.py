@@ -61,8 +61,9 @@ def drr_panel(grain: str, title: str) -> alt.LayerChart:
         status="datum.complete ? 'complete' : 'partial (' + datum.days + ' days)'",
         is_full="datum.complete ? 1 : 0",
     )
-    x = alt.X("start:T", title=None,
-              axis=alt.Axis(format="%b %Y" if grain == "month" else "%b %Y", tickCount=4))
+    months = {"month": 1, "quarter": 3, "half_year": 6}[grain]
+    x = alt.X("start:T", title=None, axis=alt.Axis(
+        format="%b %Y", tickCount=alt.TimeIntervalStep(interval="month", step=months)))
     y = alt.Y("drr:Q", title="DRR, %", scale=alt.Scale(zero=True))
     line = base.mark_line(color="#4e79a7").encode(x=x, y=y)
     points = base.mark_point(size=60, color="#4e79a7", strokeWidth=2).encode(
@@ -106,14 +107,17 @@ def comparison_bars(base: alt.Chart, field: str, title: str, top: int | None) ->
     color = alt.Color("model:N", title="model",
                       scale=alt.Scale(domain=["last click", "linear"],
                                       range=["#4e79a7", "#a0cbe8"]))
-    bars = folded.mark_bar(height=9).encode(
+    bars = folded.mark_bar().encode(
         x=alt.X("leads:Q", title="leads"), y=y, yOffset=alt.YOffset("model:N"), color=color,
         tooltip=[f"{field}:N", "model:N", alt.Tooltip("leads:Q", format=",.1f"),
                  alt.Tooltip("revenue:Q", format=",.0f", title="revenue, ₽")])
     labels = folded.mark_text(align="left", dx=3, fontSize=9, color="#3a4252").encode(
         x="leads:Q", y=y, yOffset=alt.YOffset("model:N"),
         text=alt.Text("leads:Q", format=",.1f"))
-    return alt.layer(bars, labels).properties(width=(WIDTH - 420) // 2, title=title)
+    # The step is each bar's (two per row), not the row's.
+    return alt.layer(bars, labels).properties(width=(WIDTH - 420) // 2,
+                                              height={"step": 13, "for": "position"},
+                                              title=title)
 
 
 def attribution_comparison() -> alt.HConcatChart:

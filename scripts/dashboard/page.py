@@ -111,8 +111,7 @@ def quality_banner(extract: Extract) -> str:
         return '<section class="dq dq-none">No data-quality checks in this serving copy.</section>'
     counts = Counter(str(row["status"]) for row in extract.quality)
     flagged = [row for row in extract.quality if row["status"] != "pass"]
-    level = ("bad" if counts.get("error", 0) + counts.get("fail", 0)
-             else "warn" if counts.get("warn", 0) else "ok")
+    level = "bad" if counts.get("error") else "warn" if counts.get("warn") else "ok"
     summary = " · ".join(f"{count} {status}" for status, count in sorted(counts.items()))
     items = "".join(
         f"<li><b>{html.escape(str(row['status']))}</b> {html.escape(str(row['check_name']))}"
@@ -121,10 +120,13 @@ def quality_banner(extract: Extract) -> str:
            if row["value"] is not None and row["threshold"] is not None else "")
         + "</li>" for row in flagged[:12])
     more = f"<li>… and {len(flagged) - 12} more</li>" if len(flagged) > 12 else ""
-    details = (f"<details><summary>{len(flagged)} checks not passing</summary>"
+    details = (f"<details><summary>Not passing on that day: {len(flagged)}</summary>"
                f"<ul>{items}{more}</ul></details>" if flagged else "")
+    history = ", ".join(f"{results} {html.escape(status)} results of {checks} checks"
+                        for status, results, checks in extract.quality_history)
     return (f'<section class="dq dq-{level}" id="data-quality" data-status="{level}">'
             f"<b>Data quality on {html.escape(str(extract.quality_day))}:</b> {summary}. "
+            f"Last 30 days: {history or 'every result passed'}. "
             f"<span class=\"source\">mart_data_quality</span>{details}</section>")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import duckdb
@@ -39,8 +40,8 @@ class Dataset:
             out = list(row)
             for dim, position in zip(self.dims, positions):
                 out[position] = values[dim].setdefault(row[position], len(values[dim]))
-            encoded_rows.append([round(value, 6) if isinstance(value, float) else value
-                                 for value in out])
+            encoded_rows.append([round(float(value), 6) if isinstance(value, (float, Decimal))
+                                 else value for value in out])
         return {"columns": self.columns,
                 "dims": {dim: list(index) for dim, index in values.items()},
                 "rows": encoded_rows}
@@ -54,6 +55,7 @@ class Extract:
     options: dict[str, list[str]]
     quality: list[dict[str, Any]]
     quality_day: str | None
+    quality_history: list[tuple[str, int, int]]
     flow_days: int | None
     version: str
     published_at: str
@@ -140,8 +142,16 @@ QUALITY_SQL = """
     select check_name, check_scope, value, threshold, status, day
     from mart_data_quality
     qualify day = max(day) over ()
-    order by case status when 'error' then 0 when 'fail' then 0 when 'warn' then 1 else 2 end,
+    order by case status when 'error' then 0 when 'warn' then 1 when 'no_data' then 2 else 3 end,
              check_name, check_scope"""
+
+# Results that were not `pass` over the last 30 days of checks, by status.
+QUALITY_HISTORY_SQL = """
+    select status, count(*) as results, count(distinct check_name) as checks
+    from mart_data_quality
+    where status <> 'pass' and day > (select max(day) from mart_data_quality) - 30
+    group by status
+    order by status"""
 
 
 def dataset(connection: duckdb.DuckDBPyConnection, name: str, sql: str,
@@ -201,5 +211,5 @@ def extract(connection: duckdb.DuckDBPyConnection) -> Extract:
     flow_days = rows(connection, "select max(flow_days) from mart_segment_flow")[0][0]
     version, published_at = publication_info(connection)
     return Extract(datasets, options, quality,
-                   str(quality[0]["day"]) if quality else None, flow_days, version,
-                   published_at)
+                   str(quality[0]["day"]) if quality else None,
+                   rows(connection, QUALITY_HISTORY_SQL), flow_days, version, published_at)

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from browser import ensure_chromium
+from scripts.dashboard.browser import ensure_chromium
 
 Z = 1.959963984540054
 FILTER_IDS = {"period": "filter-period", "brand": "filter-brand",
@@ -189,8 +189,19 @@ def test_the_page_opens_from_disk_without_network_and_draws_every_chart(
     for chart in CHARTS:
         marks = page.eval_on_selector_all(f"#{chart} svg .role-mark > *", "marks => marks.length")
         assert marks > 0, chart
-    assert page.eval_on_selector("#data-quality", "element => element.dataset.status") in {
-        "ok", "warn", "bad"}
+
+def test_the_data_quality_banner_counts_the_latest_days_checks(
+        page: Page, serving: duckdb.DuckDBPyConnection) -> None:
+    counts = serving.execute("""
+        select status, count(*) from mart_data_quality
+        where day = (select max(day) from mart_data_quality) group by 1""").fetchall()
+    banner = page.inner_text("#data-quality")
+    assert counts
+    for status, n in counts:
+        assert f"{n} {status}" in banner, (status, n, banner)
+    worst = {status for status, _ in counts}
+    expected = "bad" if "error" in worst else "warn" if "warn" in worst else "ok"
+    assert page.eval_on_selector("#data-quality", "element => element.dataset.status") == expected
 
 
 @pytest.mark.parametrize("key", list(FILTER_IDS))
