@@ -100,9 +100,14 @@ def segment_scale(domain_order: list[str] | None = None) -> alt.Scale:
 def kpi_tile(key: str, label: str, source: str, filters: tuple[str, ...], sums: list[str],
              value: str, sub: str) -> alt.LayerChart:
     """One tile: the value (a formatted Vega expression over the filtered sums) above a
-    line that says what it is. Its marks are named `kpi_<key>` (the tests read them)."""
-    base = alt.Chart(alt.Data(name=source)).transform_filter(where(*filters)).transform_aggregate(
-        **{column: f"sum({column})" for column in sums}
+    line that says what it is. Its marks are named `kpi_<key>` (the tests read them). Rows
+    outside the cut count as 0 instead of being filtered out, so that an empty cut still
+    gives one row (0 sends, no rate) rather than no tile."""
+    keep = where(*filters)
+    base = alt.Chart(alt.Data(name=source)).transform_calculate(
+        **{f"cut_{column}": f"({keep}) ? datum.{column} : 0" for column in sums}
+    ).transform_aggregate(
+        **{column: f"sum(cut_{column})" for column in sums}
     ).transform_calculate(value_text=value, sub_text=sub)
     big = base.mark_text(align="left", baseline="top", fontSize=22, fontWeight=600,
                          color="#1f2430").encode(
@@ -115,17 +120,21 @@ def kpi_tile(key: str, label: str, source: str, filters: tuple[str, ...], sums: 
     return alt.layer(head, big, small).properties(width=100, height=66)
 
 
+def percent(expression: str) -> str:
+    return f"(({expression}) == null ? '—' : format({expression}, '.1%'))"
+
+
 def kpi_strip() -> alt.HConcatChart:
     email, money = EMAIL_FILTERS, ("period", "channel", "model")
     counts = ["sent", "delivered", "opens", "clicks", "registrations"]
     paid = ["spend", "leads", "won", "revenue"]
     tiles = [
         kpi_tile("sends", "Sends", "email", email, counts, "format(datum.sent, ',.0f')",
-                 f"format({ratio('delivered', 'sent')}, '.1%') + ' delivered'"),
+                 f"{percent(ratio('delivered', 'sent'))} + ' delivered'"),
         kpi_tile("open_rate", "Open rate", "email", email, counts,
-                 f"format({ratio('opens', 'delivered')}, '.1%')", "'unique opens / delivered'"),
+                 percent(ratio("opens", "delivered")), "'unique opens / delivered'"),
         kpi_tile("ctr", "CTR", "email", email, counts,
-                 f"format({ratio('clicks', 'delivered')}, '.1%')", "'unique clicks / delivered'"),
+                 percent(ratio("clicks", "delivered")), "'unique clicks / delivered'"),
         kpi_tile("registrations", "Registrations", "email", email, counts,
                  "format(datum.registrations, ',.0f')", "'webinar, from email'"),
         kpi_tile("leads", "Leads", "channel", money, paid, "format(datum.leads, ',.1f')",

@@ -15,7 +15,7 @@ from typing import Any
 import altair as alt
 import vl_convert
 
-from scripts.dashboard import charts, charts_money
+from scripts.dashboard import charts, charts_confidence, charts_money
 from scripts.dashboard.queries import REFERENCE_MODEL, Extract
 
 # The Vega-Lite version of altair's schema, which the inlined bundle must match.
@@ -41,6 +41,37 @@ def sections(extract: Extract) -> list[Section]:
     email_cut = ("period", "brand", "specialty", "email_type", "segment")
     trend_cut = email_cut[1:]
     flow_days = extract.flow_days
+    return [*core_sections(extract, email_cut, trend_cut, flow_days),
+            *confidence_sections(extract)]
+
+
+def confidence_sections(extract: Extract) -> list[Section]:
+    """The confidence marts' intervals, where the serving copy has those marts."""
+    found = []
+    if "uplift" in extract.datasets:
+        found.append(Section(
+            "uplift", "Segment-flow uplift against a control", "mart_segment_flow_uplift",
+            charts_confidence.uplift(), ("uplift",), ("period", "brand", "email_type", "segment"),
+            "Per campaign × segment at send (the 15 with the most treated contacts in the "
+            "cut): the share of treated contacts in each segment after the send minus the "
+            "control's, with the mart's 95% Newcombe interval. Red: the interval excludes "
+            "0 (conclusive). The month is the launch month."))
+    if "confidence" in extract.datasets:
+        months = sorted({str(row[0]) for row in extract.datasets["confidence"].rows})
+        latest = months[-1] if months else ""
+        found.append(Section(
+            "decision-confidence", "CPL and DRR with bootstrap intervals",
+            "mart_decision_confidence", charts_confidence.decision_confidence(latest),
+            ("confidence",), ("period", "channel", "model"),
+            "Estimate per paid channel with the mart's 95% bootstrap interval (by person); "
+            "a dashed whisker has no upper bound. The colour is the mart's verdict against "
+            "the paid channels' average. Intervals do not add across months: with no month "
+            f"chosen it shows the latest, {html.escape(latest)}."))
+    return found
+
+
+def core_sections(extract: Extract, email_cut: tuple[str, ...], trend_cut: tuple[str, ...],
+                  flow_days: int | None) -> list[Section]:
     return [
         Section("email-funnel", "Email funnel by email type × segment at send",
                 "mart_email_funnel", charts.email_funnel(), ("email",), email_cut,

@@ -21,6 +21,8 @@ REFERENCE_MODEL = "last_click"
 # are summed into one row, so its size stays bounded at any number of campaigns.
 TOP_CAMPAIGNS = 10
 OTHER_CAMPAIGNS = "(other campaigns)"
+# Campaign x segment pairs of the uplift mart the page embeds (most treated contacts first).
+TOP_UPLIFT_PAIRS = 300
 
 
 @dataclass
@@ -138,6 +140,53 @@ MONTHS_SQL = """
     order by 1"""
 
 
+# The confidence marts, where the serving copy has them. Uplift: the horizon of the segment
+# flow mart (else the shortest), the campaign x segment pairs with the most treated contacts.
+UPLIFT_SQL = f"""
+    with horizon as (
+        select coalesce(
+            max(case when horizon_days = (select max(flow_days) from mart_segment_flow)
+                then horizon_days end),
+            min(horizon_days)
+        ) as days
+        from mart_segment_flow_uplift
+    ),
+
+    pairs as (
+        select campaign_id, segment_at_send, max(treated_contacts) as contacts
+        from mart_segment_flow_uplift
+        where horizon_days = (select days from horizon)
+        group by all
+        order by contacts desc, campaign_id, segment_at_send
+        limit {TOP_UPLIFT_PAIRS}
+    )
+
+    select strftime(dim_campaigns.launched_date, '%Y-%m') as month,
+           dim_campaigns.brand_code as brand, dim_campaigns.email_type,
+           mart_segment_flow_uplift.campaign_id,
+           mart_segment_flow_uplift.segment_at_send as segment,
+           mart_segment_flow_uplift.to_segment, mart_segment_flow_uplift.horizon_days,
+           mart_segment_flow_uplift.treated_contacts, mart_segment_flow_uplift.treated_rate,
+           mart_segment_flow_uplift.control_rate, mart_segment_flow_uplift.uplift,
+           mart_segment_flow_uplift.uplift_ci_low, mart_segment_flow_uplift.uplift_ci_high,
+           mart_segment_flow_uplift.is_conclusive
+    from mart_segment_flow_uplift
+    inner join pairs
+        on mart_segment_flow_uplift.campaign_id = pairs.campaign_id
+        and mart_segment_flow_uplift.segment_at_send = pairs.segment_at_send
+    inner join dim_campaigns
+        on mart_segment_flow_uplift.campaign_id = dim_campaigns.campaign_id
+    where mart_segment_flow_uplift.horizon_days = (select days from horizon)
+    order by all"""
+
+CONFIDENCE_SQL = """
+    select strftime(period, '%Y-%m') as month, decision, channel, model, estimate, ci_low,
+           ci_high, n, verdict
+    from mart_decision_confidence
+    where period_grain = 'month' and utm_campaign is null
+        and decision in ('cpl_leads', 'cpl_won', 'drr_pct')
+    order by all"""
+
 QUALITY_SQL = """
     select check_name, check_scope, value, threshold, status, day
     from mart_data_quality
@@ -159,6 +208,11 @@ def dataset(connection: duckdb.DuckDBPyConnection, name: str, sql: str,
     cursor = connection.execute(sql)
     columns = [column[0] for column in cursor.description]
     return Dataset(name, columns, dims, cursor.fetchall())
+
+
+def has_relation(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(rows(connection, "select count(*) from information_schema.tables"
+                                 " where table_schema = 'main' and table_name = ?", [name])[0][0])
 
 
 def publication_info(connection: duckdb.DuckDBPyConnection) -> tuple[str, str]:
@@ -191,6 +245,13 @@ def extract(connection: duckdb.DuckDBPyConnection) -> Extract:
         "attribution": dataset(connection, "attribution", ATTRIBUTION_SQL,
                                ["month", "channel", "campaign"]),
     }
+    if has_relation(connection, "mart_segment_flow_uplift"):
+        datasets["uplift"] = dataset(connection, "uplift", UPLIFT_SQL,
+                                     ["month", "brand", "email_type", "campaign_id", "segment",
+                                      "to_segment"])
+    if has_relation(connection, "mart_decision_confidence"):
+        datasets["confidence"] = dataset(connection, "confidence", CONFIDENCE_SQL,
+                                         ["month", "decision", "channel", "model", "verdict"])
     email, channel = datasets["email"], datasets["channel"]
     months = sorted(set(distinct(email, "month")) | set(distinct(channel, "month")))
     models = distinct(channel, "model")

@@ -8,19 +8,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
-from scripts.dashboard.browser import ensure_chromium
+from dashboard_page import FILTER_IDS, chromium, close, mark_labels, number, opened, set_filters
 
 Z = 1.959963984540054
-FILTER_IDS = {"period": "filter-period", "brand": "filter-brand",
-              "specialty": "filter-specialty", "email_type": "filter-email-type",
-              "segment": "filter-segment", "channel": "filter-channel",
-              "model": "filter-model"}
 CHARTS = ["kpis", "email-funnel", "funnel-over-time", "segment-flow", "registrations", "cpl",
           "drr", "attribution"]
 
@@ -39,37 +34,9 @@ def page_path(demo_warehouse: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = ensure_chromium()
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="module")
-def loaded(browser: Browser, page_path: Path) -> Iterator[tuple[Page, list[str], list[str]]]:
-    """The page, the requests that left file:// (refused) and the page's errors."""
-    page = browser.new_page(viewport={"width": 1150, "height": 900})
-    outside: list[str] = []
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-
-    def route(request_route: Any) -> None:
-        if request_route.request.url.startswith("file:"):
-            request_route.continue_()
-        else:
-            outside.append(request_route.request.url)
-            request_route.abort()
-
-    page.route("**/*", route)
-    page.goto(page_path.resolve().as_uri())
-    page.wait_for_selector("body[data-ready=true], body[data-error]", state="attached",
-                           timeout=60_000)
-    yield page, outside, errors
-    page.close()
+def loaded(page_path: Path) -> Iterator[tuple[Page, list[str], list[str]]]:
+    with chromium() as browser, opened(browser, page_path) as found:
+        yield found
 
 
 @pytest.fixture()
@@ -79,44 +46,10 @@ def page(loaded: tuple[Page, list[str], list[str]]) -> Iterator[Page]:
     set_filters(loaded[0], {key: None for key in FILTER_IDS})
 
 
-def set_filters(page: Page, values: dict[str, str | None]) -> None:
-    """Sets each filter (None: its default, `All` or last_click) and waits for every chart."""
-    for key, value in values.items():
-        before = int(page.evaluate("Number(document.body.dataset.updates || 0)"))
-        default = "last_click" if key == "model" else "All"
-        page.select_option(f"#{FILTER_IDS[key]}", value or default)
-        page.wait_for_function(f"Number(document.body.dataset.updates || 0) > {before}")
-
-
 def kpis(page: Page) -> dict[str, str]:
     keys = ["sends", "open_rate", "ctr", "registrations", "leads", "revenue", "spend", "drr"]
     return {key: page.eval_on_selector(f"#kpis g[class*='kpi_{key}_'] text",
                                        "element => element.textContent") for key in keys}
-
-
-def mark_labels(page: Page, chart: str) -> list[dict[str, str]]:
-    """The tooltip fields of a chart's marks (Vega writes them into each mark's aria-label)."""
-    labels = page.eval_on_selector_all(
-        f"#{chart} svg path[aria-label], #{chart} svg text[aria-label]",
-        "elements => elements.map(element => element.getAttribute('aria-label'))")
-    return [dict(part.split(": ", 1) for part in label.split("; ") if ": " in part)
-            for label in labels]
-
-
-def number(text: str) -> float:
-    """A displayed figure as a number: '37,542', '8.8%' (-> 8.8), '1.25 M₽', '12.3 k₽'."""
-    scale = {"M₽": 1e6, "k₽": 1e3, "₽": 1.0}
-    unit = next((unit for unit in scale if text.endswith(unit)), "")
-    return float(re.sub(r"[^0-9.\-]", "", text.removesuffix(unit))) * scale.get(unit, 1.0)
-
-
-def close(shown: str, expected: float | None, digits_scale: float = 1.0) -> bool:
-    """Whether a displayed figure is `expected` at the precision it is shown with."""
-    if expected is None:
-        return shown == "—"
-    decimals = len(shown.split(".")[1].rstrip("%kM₽ ")) if "." in shown else 0
-    unit = 1e6 if shown.endswith("M₽") else 1e3 if shown.endswith("k₽") else 1.0
-    return abs(number(shown) - expected * digits_scale) <= 0.5 * 10 ** -decimals * unit + 1e-9
 
 
 def email_totals(serving: duckdb.DuckDBPyConnection, cut: dict[str, str]) -> dict[str, float]:
@@ -220,6 +153,24 @@ def test_each_filter_changes_the_key_figures_to_what_sql_gives(
     assert shown != unfiltered
     for name, expected in expected_kpis(serving, cut).items():
         assert close(shown[name], expected), (key, name, shown[name], expected)
+
+
+def test_a_cut_without_sends_shows_zero_and_no_rate(
+        page: Page, serving: duckdb.DuckDBPyConnection) -> None:
+    empty = serving.execute("""
+        select email_type, segment
+        from (select distinct email_type from mart_email_funnel)
+        cross join (select distinct segment_at_send as segment from mart_email_funnel)
+        where (email_type, segment) not in (
+            select (email_type, segment_at_send) from mart_email_funnel
+        )
+        order by 1, 2 limit 1""").fetchone()
+    if empty is None:
+        pytest.skip("every email type was sent to every segment")
+    set_filters(page, {"email_type": empty[0], "segment": empty[1]})
+    shown = kpis(page)
+    assert (shown["sends"], shown["open_rate"], shown["ctr"], shown["registrations"]) == (
+        "0", "—", "—", "0")
 
 
 def test_funnel_rates_and_intervals_follow_the_filters(
