@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SPARK_INSTALLED := $(VENV)/.installed-spark
+ORCHESTRATION_INSTALLED := $(VENV)/.installed-orchestration
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export MW_RAW_DIR ?= $(CURDIR)/seeds/raw
@@ -13,8 +14,8 @@ export MW_DUCKDB_PATH ?= $(CURDIR)/target/warehouse.duckdb
 # Local Spark's warehouse and Derby metastore (target `spark`).
 export MW_SPARK_DIR ?= $(CURDIR)/target/spark
 
-.PHONY: build test lint unit pytest install clean install-spark build-spark test-spark report \
-	screenshot
+.PHONY: build rebuild test lint unit pytest install clean install-spark build-spark test-spark \
+	install-orchestration test-orchestration report screenshot
 
 $(INSTALLED): requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +32,20 @@ $(SPARK_INSTALLED): $(INSTALLED) requirements-spark.txt
 
 install-spark: $(SPARK_INSTALLED)
 
+# Dagster and dagster-dbt (requirements-orchestration.txt), only for the *-orchestration targets.
+$(ORCHESTRATION_INSTALLED): $(INSTALLED) requirements-orchestration.txt
+	$(BIN)/pip install --quiet -r requirements-orchestration.txt -c constraints.txt
+	touch $@
+
+install-orchestration: $(ORCHESTRATION_INSTALLED)
+
 ## Builds the warehouse on the bundled landing zone and prints where it is.
 build: $(INSTALLED)
 	$(BIN)/python scripts/run_pipeline.py
+
+## Deletes the warehouse and builds it again from every file of the landing zone.
+rebuild: $(INSTALLED)
+	$(BIN)/python scripts/run_pipeline.py --full-rebuild
 
 ## The dashboard again from the serving copy of `make build` (target/serving/dashboard.html).
 report: $(INSTALLED)
@@ -44,7 +56,7 @@ report: $(INSTALLED)
 screenshot: $(INSTALLED)
 	$(BIN)/python -m scripts.dashboard --screenshot docs/dashboard.png
 
-## The same warehouse on local Spark (README "Scaling out"): target/spark.
+## The same warehouse on local Spark (docs/scaling.md): target/spark.
 build-spark: $(SPARK_INSTALLED)
 	$(BIN)/python scripts/run_pipeline.py --target spark
 
@@ -65,6 +77,10 @@ pytest: $(INSTALLED)
 ## Every spec mart built on local Spark equals the DuckDB build (tests/spark).
 test-spark: $(SPARK_INSTALLED)
 	$(BIN)/python -m pytest tests/spark
+
+## The Dagster daily job materialized in process on the bundled data (tests/orchestration).
+test-orchestration: $(ORCHESTRATION_INSTALLED)
+	$(BIN)/python -m pytest tests/orchestration
 
 clean:
 	rm -rf target logs

@@ -6,7 +6,7 @@ For a preset (scripts/generator/presets.py) it:
    the same preset and generator arguments;
 2. builds a landing zone <dir>/landing of hard links to every file but the last day's, and
    runs scripts/run_pipeline.py on it from an empty database (a subprocess: wall time, and the
-   peak resident memory of its whole process tree, polled from /proc);
+   peak resident memory of its whole process tree, polled with psutil);
 3. links the last day's files in and runs the pipeline again: the daily increment;
 4. times the scan floor: one DuckDB query that reads every raw file once (count and sum of a
    column of each table), the least any build must spend reading its input;
@@ -42,10 +42,6 @@ from scripts.generate_data import PRESETS, generate_preset  # noqa: E402
 
 REPORT = PROJECT_DIR / "docs" / "benchmarks.md"
 DAY_FILE = re.compile(r"^(?P<table>[a-z_]+)_(?P<day>\d{4}-\d{2}-\d{2})\.parquet$")
-SNAPSHOT_LINE = re.compile(r"^snapshot (\d{4}-\d{2}-\d{2}): day (\d+) of (\d+), ([\d.]+) s elapsed$")
-BULK_LINE = re.compile(r"^snapshot (\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2}): (\d+) days in one pass, "
-                       r"([\d.]+) s elapsed$")
-BUILD_LINE = re.compile(r"^build done in ([\d.]+) s$")
 REPORT_HEADER = """# Benchmarks
 
 Measured by `scripts/benchmark.py`, one section per landing-zone preset (sizes in
@@ -79,34 +75,20 @@ class Measured:
     timed_out: bool = False
 
 
-def _children_map() -> dict[int, list[int]]:
-    kids: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as f:
-                stat = f.read().decode(errors="replace")
-        except OSError:
-            continue
-        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
-        kids.setdefault(ppid, []).append(int(entry.name))
-    return kids
-
-
 def tree_rss(pid: int) -> int:
     """Resident bytes of a process and all its descendants (0 once it is gone)."""
-    kids, total, todo = _children_map(), 0, [pid]
-    while todo:
-        p = todo.pop()
-        todo.extend(kids.get(p, []))
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for process in processes:
         try:
-            with open(f"/proc/{p}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-                        break
-        except OSError:
+            total += process.memory_info().rss
+        except psutil.NoSuchProcess:
             pass
     return total
 
@@ -291,31 +273,26 @@ def run_pipeline(landing: Path, db: Path, work: Path, log: Path, timeout: float 
     return run_measured(cmd, pipeline_env(landing, db, work), log, timeout)
 
 
-def phases(output: str) -> dict[str, Any]:
-    """Where the runner's time went, from its progress lines: before the first snapshot (parse,
-    landing-zone check, snapshot inputs), the snapshots (per day), the final build."""
-    snaps = [(m[1], float(m[4])) for m in (SNAPSHOT_LINE.match(line) for line in output.splitlines()) if m]
-    build = [float(m[1]) for m in (BUILD_LINE.match(line) for line in output.splitlines()) if m]
-    bulk = [m for m in (BULK_LINE.match(line) for line in output.splitlines()) if m]
-    out: dict[str, Any] = {"snapshot_days": len(snaps)}
-    if bulk:  # the set-based initial load: every export day in one pass
-        out["snapshot_days"] = int(bulk[0][3])
-        out["snapshot_seconds"] = out["snapshot_elapsed_at_last"] = float(bulk[0][4])
-        out["one_pass"] = True
-        if build:
-            out["runner_total_seconds"] = build[-1]
-            out["final_build_seconds"] = build[-1] - float(bulk[0][4])
-        return out
-    if snaps:
-        elapsed = [s for _, s in snaps]
-        per_day = [elapsed[0]] + [b - a for a, b in zip(elapsed, elapsed[1:])]
-        out["snapshot_seconds"] = elapsed[-1] - elapsed[0] + per_day[0]
-        out["snapshot_day_seconds"] = {"first": per_day[0], "last": per_day[-1],
-                                       "median": sorted(per_day)[len(per_day) // 2], "max": max(per_day)}
-        out["snapshot_elapsed_at_last"] = elapsed[-1]
-    if build:
-        out["runner_total_seconds"] = build[-1]
-        out["final_build_seconds"] = build[-1] - (snaps[-1][1] if snaps else 0.0)
+def phases(run_record: Path) -> dict[str, Any]:
+    """Where the runner's time went, from the steps it records (scripts/run_pipeline.py,
+    pipeline_run.json): the contact history (parse, checks, snapshot inputs and the snapshots,
+    day by day or in one pass), then the final build with its tests, and publishing."""
+    steps = json.loads(run_record.read_text())["steps"] if run_record.exists() else []
+    snapshots = [step for step in steps if step["phase"] in ("snapshot_day", "snapshot_bulk_load")]
+    final = [step for step in steps if step["phase"] in ("test_history", "build", "publish")]
+    history = [step for step in steps if step not in final]
+    out: dict[str, Any] = {
+        "snapshot_days": sum(int(step.get("days", 0)) for step in snapshots),
+        "one_pass": any(step["phase"] == "snapshot_bulk_load" for step in snapshots),
+        "snapshot_seconds": round(sum(step["seconds"] for step in history), 2),
+        "final_build_seconds": round(sum(step["seconds"] for step in final), 2),
+        "seconds_by_phase": {phase: round(sum(s["seconds"] for s in steps if s["phase"] == phase), 2)
+                             for phase in dict.fromkeys(step["phase"] for step in steps)},
+    }
+    daily = [step["seconds"] for step in snapshots if step["phase"] == "snapshot_day"]
+    if daily:
+        out["snapshot_day_seconds"] = {"first": daily[0], "last": daily[-1],
+                                       "median": sorted(daily)[len(daily) // 2], "max": max(daily)}
     return out
 
 
@@ -375,6 +352,15 @@ def snapshot_max_export_date(db: Path) -> dt.date | None:
 # --------------------------------------------------------------------------- report
 
 
+def commit() -> str:
+    """The commit measured: HEAD's short hash, with `+changes` when the work tree differs."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR,
+                          capture_output=True, text=True, check=False).stdout.strip() or "unknown"
+    changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                             cwd=PROJECT_DIR, capture_output=True, text=True, check=False).stdout
+    return head + ("+changes" if changed.strip() else "")
+
+
 def machine() -> dict[str, Any]:
     mem = 0
     with open("/proc/meminfo") as f:
@@ -409,7 +395,7 @@ def render_section(r: dict[str, Any]) -> str:
     """The markdown section of one preset."""
     preset, m = r["preset"], r["machine"]
     lines = [f"## `{preset}`: {r['days']} days, {r['contacts']:,} contacts", "",
-             f"Measured {r['date']} on {m['cores']} cores, {m['memory_gib']} GiB ({m['cpu']}); Python {m['python']}, "
+             f"Measured {r['date']} at commit `{r.get('commit', 'unknown')}` on {m['cores']} cores, {m['memory_gib']} GiB ({m['cpu']}); Python {m['python']}, "
              f"DuckDB {m['duckdb']}, dbt-core {m['dbt_core']}, dbt-duckdb {m['dbt_duckdb']}. Load average "
              f"(1 min) at the start {r.get('load_start', '?')}, at the end {r.get('load_end', '?')}: other "
              "processes shared the cores when it is above 2. Reproduce:", "",
@@ -535,7 +521,7 @@ def run(opts: Options) -> dict[str, Any]:
     result: dict[str, Any] = {
         "preset": opts.preset, "days": data_marker(opts.preset, opts.overrides)["days"],
         "contacts": data_marker(opts.preset, opts.overrides)["contacts"],
-        "date": dt.date.today().isoformat(), "machine": machine(), "command": opts.command,
+        "date": dt.date.today().isoformat(), "commit": commit(), "machine": machine(), "command": opts.command,
         "generation_seconds": gen_seconds if gen_seconds is not None else generation_seconds(data),
         "data_reused": gen_seconds is None, "rows": rows, "load_start": load_start,
         "total_rows": sum(c["rows"] for c in rows.values()), "total_files": sum(c["files"] for c in rows.values()),
@@ -566,7 +552,8 @@ def run(opts: Options) -> dict[str, Any]:
 def run_measured_pipeline(landing: Path, db: Path, work: Path, log: Path, timeout: float | None) -> dict[str, Any]:
     m = run_pipeline(landing, db, work, log, timeout)
     out = {"seconds": round(m.seconds, 2), "peak_rss_bytes": m.peak_rss_bytes, "returncode": m.returncode,
-           "timed_out": m.timed_out, "phases": phases(m.output), "log": str(log),
+           "timed_out": m.timed_out, "phases": phases(work / "dbt_target" / "pipeline_run.json"),
+           "log": str(log),
            "stopped_at": time.strftime("%H:%M:%S")}
     if m.timed_out:
         out["running_when_stopped"] = unfinished_node(work / "dbt_logs" / "dbt.log")

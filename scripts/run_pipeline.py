@@ -13,7 +13,7 @@ the history is the set-based replay model itself, rebuilt by the build: the runn
 builds. The serving copy and the dashboard are published from a DuckDB build only.
 
 Usage: python scripts/run_pipeline.py [--raw-dir DIR] [--db PATH] [--target NAME]
-                                      [--skip-build] [--day-by-day]
+                                      [--skip-build] [--day-by-day] [--full-rebuild]
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ REPLAYED_KEYS = "int_contacts_snapshot_replayed_keys"
 # compares the snapshot with a replay of the exports: after a bulk load from that very
 # replay it can only pass
 REPLAY_CHECK = "assert_contacts_snapshot_matches_replay"
+RUN_RECORD = "pipeline_run.json"
 EXPORT_FILE = re.compile(r"^contacts_(\d{4}-\d{2}-\d{2})\.parquet$")
 
 
@@ -104,14 +105,19 @@ def pending_days(days: list[dt.date], done_through: dt.date | None) -> list[dt.d
 
 
 class Dbt:
-    """dbt in process, parsed once: ~0.4 s per invocation instead of ~4 s per process."""
+    """dbt in process, parsed once: ~0.4 s per invocation instead of ~4 s per process. Every
+    invocation is recorded (steps): its phase, wall time and the execution time of each node,
+    from dbt's own results."""
 
     def __init__(self) -> None:
         from dbt.cli.main import dbtRunner
 
+        self.steps: list[dict[str, object]] = []
+        started = time.monotonic()
         parsed = dbtRunner().invoke(["parse", "--quiet"])
         if not parsed.success:
             raise SystemExit(f"dbt parse failed: {parsed.exception}")
+        self._record("parse", ["parse"], started, None)
         self._runner = dbtRunner(manifest=parsed.result)
         self.has_snapshot = any(
             node.resource_type == "snapshot" and node.name == SNAPSHOT
@@ -119,10 +125,32 @@ class Dbt:
         )
         self.adapter_type = parsed.result.metadata.adapter_type
 
-    def invoke(self, *args: str) -> None:
+    def invoke(self, phase: str, *args: str) -> None:
+        started = time.monotonic()
         result = self._runner.invoke(list(args))
+        self._record(phase, list(args), started, result.result)
         if not result.success:
             raise SystemExit(f"dbt {' '.join(args)} failed: {result.exception or 'see the log above'}")
+
+    def _record(self, phase: str, args: list[str], started: float, result: object) -> None:
+        nodes = [
+            {"unique_id": node_result.node.unique_id, "status": str(node_result.status),
+             "seconds": round(node_result.execution_time, 3)}
+            for node_result in getattr(result, "results", None) or []
+            if getattr(node_result, "node", None) is not None
+        ]
+        self.steps.append({"phase": phase, "args": args,
+                           "seconds": round(time.monotonic() - started, 3), "nodes": nodes})
+
+
+def write_run_record(steps: list[dict[str, object]], path: Path) -> None:
+    """The runner's steps as JSON (scripts/benchmark.py reads its phases and node timings)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"steps": steps}, indent=1) + "\n")
+
+
+def run_record_path() -> Path:
+    return Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target")) / RUN_RECORD
 
 
 def export_vars(day: dt.date, previous: dt.date | None, **more: object) -> str:
@@ -137,7 +165,7 @@ def export_vars(day: dt.date, previous: dt.date | None, **more: object) -> str:
 def snapshot_day(dbt: Dbt, day: dt.date, previous: dt.date | None) -> None:
     """Records one day's contacts export in the snapshot."""
     dbt.invoke(
-        "build", "--quiet",
+        "snapshot_day", "build", "--quiet",
         "--select", SNAPSHOT_INPUT, SNAPSHOT,
         "--exclude", "resource_type:test",
         "--vars", export_vars(day, previous, skip_landing_zone_check=True),
@@ -148,7 +176,7 @@ def bulk_load(dbt: Dbt) -> None:
     """Creates the missing (or empty) snapshot from every export in one pass: exactly the
     rows the day-by-day snapshots would write. Atomic: an interrupted load leaves no
     snapshot, and the next run loads again."""
-    dbt.invoke("run-operation", "snapshot_bulk_load", "--args",
+    dbt.invoke("snapshot_bulk_load", "run-operation", "snapshot_bulk_load", "--args",
                f"{{snapshot_name: {SNAPSHOT}, history_model: {SNAPSHOT_REPLAYED}}}")
 
 
@@ -165,9 +193,17 @@ def run(settings: Settings, build: bool = True, warn_error: bool = False,
 
     started = time.monotonic()
     dbt = Dbt()
+    try:
+        return _snapshot_and_build(settings, dbt, started, build, warn_error, day_by_day)
+    finally:
+        write_run_record(dbt.steps, run_record_path())
+
+
+def _snapshot_and_build(settings: Settings, dbt: Dbt, started: float, build: bool,
+                        warn_error: bool, day_by_day: bool) -> list[dt.date]:
     if not dbt.has_snapshot:
         if build:
-            dbt.invoke(*(WARN_ERROR if warn_error else []), "build")
+            dbt.invoke("build", *(WARN_ERROR if warn_error else []), "build")
             print(f"build done in {time.monotonic() - started:.1f} s "
                   f"(target {settings.target}, contact history replayed)", flush=True)
         return []
@@ -185,14 +221,17 @@ def run(settings: Settings, build: bool = True, warn_error: bool = False,
     # check reads (a view that depends on the exports landed).
     built_first = ([f"+{SNAPSHOT_INPUT}"] + ([f"+{REPLAYED_KEYS}"] if build else [])
                    + ([f"+{SNAPSHOT_REPLAYED}"] if loads_at_once else []))
-    dbt.invoke("build", "--quiet", "--select", *built_first, "--exclude", "resource_type:test")
+    dbt.invoke("before_snapshot", "build", "--quiet", "--select", *built_first,
+               "--exclude", "resource_type:test")
     if loads_at_once:
         bulk_load(dbt)
+        dbt.steps[-1]["days"] = len(days)
         print(f"snapshot {days[0]} to {days[-1]}: {len(days)} days in one pass, "
               f"{time.monotonic() - started:.1f} s elapsed", flush=True)
     else:
         for number, day in enumerate(days, start=1):
             snapshot_day(dbt, day, previous_day.get(day))
+            dbt.steps[-1]["days"] = 1
             print(f"snapshot {day}: day {number} of {len(days)}, "
                   f"{time.monotonic() - started:.1f} s elapsed", flush=True)
     if build:
@@ -200,10 +239,10 @@ def run(settings: Settings, build: bool = True, warn_error: bool = False,
         # landed export: running it again merges the newest one for nothing), are tested,
         # not built again; the snapshot input is the newest export, read alone.
         flags = WARN_ERROR if warn_error else []
-        dbt.invoke(*flags, "test", "--select", CONTACTS_CONDENSED, SNAPSHOT,
+        dbt.invoke("test_history", *flags, "test", "--select", CONTACTS_CONDENSED, SNAPSHOT,
                    *(["--exclude", REPLAY_CHECK] if loads_at_once else []))
         newest = export_vars(landed[-1], previous_day.get(landed[-1])) if landed else "{}"
-        dbt.invoke(*flags, "build", "--exclude", CONTACTS_REPEATS, CONTACTS_CONDENSED, SNAPSHOT,
+        dbt.invoke("build", *flags, "build", "--exclude", CONTACTS_REPEATS, CONTACTS_CONDENSED, SNAPSHOT,
                    "--vars", newest)
         print(f"build done in {time.monotonic() - started:.1f} s", flush=True)
         # Only a successful build reaches this: publish the serving copy, then the dashboard.
@@ -211,8 +250,17 @@ def run(settings: Settings, build: bool = True, warn_error: bool = False,
         from scripts import publish_serving
         from scripts.dashboard.render import render_after_publish
 
+        publishing = time.monotonic()
         render_after_publish(publish_serving.publish_after_build(settings.db_path))
+        dbt.steps.append({"phase": "publish", "args": [], "nodes": [],
+                          "seconds": round(time.monotonic() - publishing, 3)})
     return days
+
+
+def remove_warehouse(db_path: Path) -> None:
+    """Deletes the DuckDB file and its write-ahead log, so that the next run builds from empty."""
+    for path in (db_path, db_path.with_name(db_path.name + ".wal")):
+        path.unlink(missing_ok=True)
 
 
 def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:
@@ -227,6 +275,9 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:
                         help="only snapshot the pending export days")
     parser.add_argument("--warn-error", action="store_true",
                         help="treat dbt warnings (but data-quality warnings) as errors in the final build")
+    parser.add_argument("--full-rebuild", action="store_true",
+                        help="delete the DuckDB warehouse first and build everything from the "
+                             "landing zone (the serving copy stays until the new build publishes)")
     parser.add_argument("--day-by-day", action="store_true",
                         help="snapshot a missing snapshot's export days one by one instead of "
                              "in one pass (slow; the reference the one-pass load is tested against)")
@@ -236,6 +287,8 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:
 
 def main(argv: list[str] | None = None) -> int:
     settings, args = parse_args(argv)
+    if args.full_rebuild:
+        remove_warehouse(settings.db_path)
     run(settings, build=not args.skip_build, warn_error=args.warn_error,
         day_by_day=args.day_by_day)
     if settings.target == "duckdb":

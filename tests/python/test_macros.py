@@ -154,3 +154,40 @@ def test_rates_are_null_not_infinite_on_zero_denominators(show_db: Path) -> None
     )
     assert rows == [{"rate": None, "low": None, "high": None, "unknown": None, "above_one": 1.2,
                      "low_above_one": None}]
+
+
+
+# Zones with a fixed offset since 2014, yearly DST, a half-hour offset, and a southern DST.
+ZONES = ["Europe/Moscow", "Europe/Berlin", "America/St_Johns", "Australia/Sydney", "UTC"]
+
+
+def _icu_local(zone: str, column: str) -> str:
+    return f"timezone('{zone}', timezone('UTC', {column}))"
+
+
+def _zone_check_sql(zone: str) -> str:
+    """Every hour from 2000 to 2031 and every minute around each offset change (found by
+    ICU), counting where the lookup differs from ICU."""
+    lookup = f"{{{{ utc_to_local('at_utc', '{zone}') }}}}"
+    return (
+        f"select '{zone}' as zone, count(*) as checked, count(*) filter (where {lookup}"
+        f" is distinct from {_icu_local(zone, 'at_utc')}) as differing from ("
+        " select at_utc from hours union all"
+        " select unnest(generate_series(at_utc - interval 1 hour, at_utc + interval 1 hour,"
+        " interval 1 minute)) from hours"
+        f" where {_icu_local(zone, 'at_utc')} - at_utc is distinct from"
+        f" {_icu_local(zone, 'at_utc + interval 1 hour')} - (at_utc + interval 1 hour))"
+    )
+
+
+def test_utc_to_local_equals_icu_every_hour_and_around_each_change(show_db: Path) -> None:
+    """The compile-time offset lookup against DuckDB's ICU time zones, an independent
+    implementation."""
+    rows = dbt_show(
+        "with hours as (select unnest(generate_series(timestamp '2000-01-01',"
+        " timestamp '2031-01-01', interval 1 hour)) as at_utc) "
+        + " union all ".join(_zone_check_sql(zone) for zone in ZONES),
+        show_db,
+    )
+    assert {row["zone"]: row["differing"] for row in rows} == dict.fromkeys(ZONES, 0)
+    assert min(row["checked"] for row in rows) > 271_000
