@@ -37,17 +37,17 @@ class Section:
     note: str
 
 
+EMAIL_CUT = ("period", "brand", "specialty", "email_type", "segment")
+TREND_CUT = EMAIL_CUT[1:]
+
+
 def sections(extract: Extract) -> list[Section]:
-    email_cut = ("period", "brand", "specialty", "email_type", "segment")
-    trend_cut = email_cut[1:]
-    flow_days = extract.flow_days
-    return [*core_sections(extract, email_cut, trend_cut, flow_days),
-            *confidence_sections(extract)]
+    return [*core_sections(extract.flow_days), *confidence_sections(extract)]
 
 
 def confidence_sections(extract: Extract) -> list[Section]:
     """The confidence marts' intervals, where the serving copy has those marts."""
-    found = []
+    found: list[Section] = []
     if "uplift" in extract.datasets:
         found.append(Section(
             "uplift", "Segment-flow uplift against a control", "mart_segment_flow_uplift",
@@ -70,17 +70,16 @@ def confidence_sections(extract: Extract) -> list[Section]:
     return found
 
 
-def core_sections(extract: Extract, email_cut: tuple[str, ...], trend_cut: tuple[str, ...],
-                  flow_days: int | None) -> list[Section]:
+def core_sections(flow_days: int | None) -> list[Section]:
     return [
         Section("email-funnel", "Email funnel by email type × segment at send",
-                "mart_email_funnel", charts.email_funnel(), ("email",), email_cut,
+                "mart_email_funnel", charts.email_funnel(), ("email",), EMAIL_CUT,
                 "Bar = rate over delivered emails (sum of numerators over sum of "
                 "denominators of the cut), whisker = its 95% Wilson interval, computed from "
                 "the summed counts. A wide whisker means few sends: a difference inside it "
                 "is noise. Each column has its own scale."),
         Section("funnel-over-time", "Funnel over time", "mart_email_funnel",
-                charts.funnel_over_time(), ("email", "months"), trend_cut,
+                charts.funnel_over_time(), ("email", "months"), TREND_CUT,
                 "Top: sends per month. Bottom: open rate, CTR and registration rate per "
                 "month, the band is the 95% Wilson interval. The month filter does not apply "
                 "here: the chart is the trend. A partial month (not every day holds data) has a "
@@ -94,7 +93,7 @@ def core_sections(extract: Extract, email_cut: tuple[str, ...], trend_cut: tuple
                 "The month is the campaign's launch month; the specialty filter does not "
                 "apply (the mart has no specialty)."),
         Section("registrations", "Webinar registrations from email", "mart_email_funnel",
-                charts.registrations(), ("email", "months"), trend_cut,
+                charts.registrations(), ("email", "months"), TREND_CUT,
                 "Registrations per month by email type; the label is the month's total and "
                 "its registration rate (registrations / delivered); a partial month is pale. "
                 "The month filter does not apply: the chart is the trend."),
