@@ -15,7 +15,7 @@ export MW_DUCKDB_PATH ?= $(CURDIR)/target/warehouse.duckdb
 export MW_SPARK_DIR ?= $(CURDIR)/target/spark
 
 .PHONY: build rebuild test lint unit pytest install clean install-spark build-spark test-spark \
-	install-orchestration test-orchestration
+	install-orchestration test-orchestration report screenshot
 
 $(INSTALLED): requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,15 @@ build: $(INSTALLED)
 ## Deletes the warehouse and builds it again from every file of the landing zone.
 rebuild: $(INSTALLED)
 	$(BIN)/python scripts/run_pipeline.py --full-rebuild
+
+## The dashboard again from the serving copy of `make build` (target/serving/dashboard.html).
+report: $(INSTALLED)
+	$(BIN)/python -m scripts.dashboard
+
+## The dashboard and its screenshot docs/dashboard.png (headless Chromium, installed from
+## Debian when missing).
+screenshot: $(INSTALLED)
+	$(BIN)/python -m scripts.dashboard --screenshot docs/dashboard.png
 
 ## The same warehouse on local Spark (docs/scaling.md): target/spark.
 build-spark: $(SPARK_INSTALLED)

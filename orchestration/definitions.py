@@ -1,5 +1,5 @@
 """Dagster definitions of the daily build: the contact history, the dbt assets, the serving
-copy and the report, and the schedule that materializes them every morning.
+copy and the dashboard, and the schedule that materializes them every morning.
 
     dagster dev -m orchestration.definitions        (from the project directory)
 
@@ -25,7 +25,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration import pipeline
 from orchestration.manifest import PROJECT_DIR, TARGET_PATH, dbt_executable, ensure_manifest
-from scripts import report
+from scripts.dashboard.render import PAGE_NAME, render
 
 MANIFEST_PATH = ensure_manifest()
 MANIFEST: dict[str, Any] = json.loads(MANIFEST_PATH.read_text())
@@ -79,11 +79,10 @@ def serving_copy() -> MaterializeResult:
     })
 
 
-@asset(deps=[serving_copy], description="The overview report, rendered from the serving copy.")
+@asset(deps=[serving_copy], description="The dashboard, rendered from the serving copy.")
 def overview_report() -> MaterializeResult:
     serving_dir = pipeline.publish_serving.serving_dir_for(pipeline.settings().db_path)
-    out = report.render_report(serving_dir / pipeline.publish_serving.DATABASE_NAME,
-                               serving_dir / report.REPORT_NAME)
+    out = render(serving_dir / pipeline.publish_serving.DATABASE_NAME, serving_dir / PAGE_NAME)
     return MaterializeResult(metadata={"path": str(out)})
 
 

@@ -439,6 +439,9 @@ def render_section(r: dict[str, Any]) -> str:
                      f"{inc.get('snapshot_max_export_date')} |")
     lines += [f"| scan floor (read every raw file once) | {_secs(r['scan_floor_seconds'])} | | "
               f"full build = {r['full']['seconds'] / r['scan_floor_seconds']:,.0f}x the scan floor |", ""]
+    if r.get("dashboard_bytes"):
+        lines += [f"Dashboard page (serving/dashboard.html, embedded aggregates and inlined scripts): "
+                  f"{r['dashboard_bytes'] / 2**20:.2f} MiB (limit 5 MB).", ""]
     if r.get("build_seconds_by_type"):
         kinds = ", ".join(f"{k} {_secs(v)}" for k, v in r["build_seconds_by_type"].items())
         lines += [f"Final `dbt build` of the full run, summed execution time per node type: {kinds}.", ""]
@@ -536,6 +539,8 @@ def run(opts: Options) -> dict[str, Any]:
         if inc["returncode"] == 0:
             inc["snapshot_max_export_date"] = str(snapshot_max_export_date(db))
         result["increment"] = inc
+    page = db.parent / "serving" / "dashboard.html"
+    result["dashboard_bytes"] = page.stat().st_size if page.exists() else None
     print(f"[benchmark {opts.preset}] scan floor", flush=True)
     result["scan_floor_seconds"], result["scan_floor_rows"] = scan_floor(raw, threads=os.cpu_count() or 1)
     result["load_end"] = round(os.getloadavg()[0], 1)

@@ -10,7 +10,7 @@ when a new day's files land, only that day is snapshotted.
 
 On a target whose dbt snapshots are disabled (Spark without Delta: README "Scaling out")
 the history is the set-based replay model itself, rebuilt by the build: the runner only
-builds. The serving copy and the report are published from a DuckDB build only.
+builds. The serving copy and the dashboard are published from a DuckDB build only.
 
 Usage: python scripts/run_pipeline.py [--raw-dir DIR] [--db PATH] [--target NAME]
                                       [--skip-build] [--day-by-day] [--full-rebuild]
@@ -245,12 +245,13 @@ def _snapshot_and_build(settings: Settings, dbt: Dbt, started: float, build: boo
         dbt.invoke("build", *flags, "build", "--exclude", CONTACTS_REPEATS, CONTACTS_CONDENSED, SNAPSHOT,
                    "--vars", newest)
         print(f"build done in {time.monotonic() - started:.1f} s", flush=True)
-        # Only a successful build reaches this: publish the serving copy, then the report.
+        # Only a successful build reaches this: publish the serving copy, then the dashboard.
         sys.path.insert(0, str(PROJECT_DIR))
-        from scripts import publish_serving, report
+        from scripts import publish_serving
+        from scripts.dashboard.render import render_after_publish
 
         publishing = time.monotonic()
-        report.render_after_publish(publish_serving.publish_after_build(settings.db_path))
+        render_after_publish(publish_serving.publish_after_build(settings.db_path))
         dbt.steps.append({"phase": "publish", "args": [], "nodes": [],
                           "seconds": round(time.monotonic() - publishing, 3)})
     return days

@@ -74,7 +74,7 @@ def test_the_history_reaches_the_newest_export(run: tuple) -> None:
 def test_the_serving_copy_holds_the_warehouse_marts(run: tuple) -> None:
     _, db = run
     serving = db.parent / "serving" / "serving.duckdb"
-    assert (db.parent / "serving" / "report.html").stat().st_size > 10_000
+    assert (db.parent / "serving" / "dashboard.html").stat().st_size > 10_000
     marts_sql = ("select table_name from information_schema.tables where table_schema = 'main'"
                  " and regexp_matches(table_name, '^(dim|fct|mart|dq)_') order by 1")
     with duckdb.connect(str(db), read_only=True) as warehouse, \

@@ -35,10 +35,12 @@ def rows_by_reading(raw: Path) -> dict[str, int]:
 
 
 def test_both_runs_succeed(tiny: tuple[Path, dict[str, Any]]) -> None:
-    _, result = tiny
+    root, result = tiny
     assert result["full"]["returncode"] == 0, result["full"]["log"]
     assert result["increment"]["returncode"] == 0, result["increment"]["log"]
     assert result["full"]["peak_rss_bytes"] > 50 * 2**20   # dbt + DuckDB were seen in memory
+    page = root / "work" / "serving" / "dashboard.html"
+    assert result["dashboard_bytes"] == page.stat().st_size < 5 * 10**6
 
 
 def test_report_has_the_row_counts_of_every_raw_table(tiny: tuple[Path, dict[str, Any]]) -> None:

@@ -85,7 +85,7 @@ def test_serving_copy_holds_every_mart_exactly(demo_warehouse: Path) -> None:
     serving = demo_warehouse.parent / "serving"
     link = serving / "parquet"
     assert link.is_symlink() and not os.readlink(link).startswith("/")
-    assert (serving / "report.html").exists()
+    assert (serving / "dashboard.html").exists()
 
     connection = duckdb.connect()
     connection.execute(f"attach '{demo_warehouse}' as wh (read_only)")

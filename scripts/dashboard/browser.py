@@ -1,11 +1,11 @@
-"""Headless Chromium for the report tests, installed from Debian when it is missing."""
+"""Headless Chromium for the dashboard's screenshot and tests, installed from Debian when it
+is missing."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -70,14 +70,3 @@ def screenshot(chromium: str, page: Path, png: Path, width: int = 1150,
         bottom -= 1
     rgb.crop((0, 0, width, min(height, bottom + 24))).save(png, optimize=True)
     return png
-
-
-def main(argv: list[str] | None = None) -> int:
-    """python tests/python/browser.py PAGE PNG: the screenshot of docs/report.png."""
-    page, png = (Path(arg) for arg in (sys.argv[1:] if argv is None else argv))
-    print(screenshot(ensure_chromium(), page, png))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,3 @@
+"""The interactive dashboard of the serving copy (docs/dashboard.md): queries.py reads the
+marts' aggregates, charts.py and charts_money.py declare the Vega-Lite charts, page.py writes
+the self-contained HTML page, render.py ties them to the serving copy."""
