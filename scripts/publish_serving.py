@@ -251,7 +251,8 @@ def write_aside(warehouse: Path, version: str, database: Path,
     """Writes the serving DuckDB file and the parquet files of one version aside, checks
     both against the warehouse, and returns the marts."""
     published_at = dt.datetime.now(dt.timezone.utc)
-    descriptions = model_descriptions(PROJECT_DIR / "target" / "manifest.json")
+    descriptions = model_descriptions(
+        Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target")) / "manifest.json")
     marts: list[MartCopy] = []
     connection = copying_connection()
     try:

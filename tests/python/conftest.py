@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -12,6 +13,13 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_DIR))
 
 from dbt_helpers import run_pipeline  # noqa: E402
+
+# Each pytest-xdist worker (make test runs two) gets its own dbt target and log folders and
+# DuckDB spill folder, inherited by every dbt, runner and mf process it starts.
+WORKER_DIR = PROJECT_DIR / "target" / "pytest" / os.environ.get("PYTEST_XDIST_WORKER", "main")
+os.environ["DBT_TARGET_PATH"] = str(WORKER_DIR / "dbt_target")
+os.environ["DBT_LOG_PATH"] = str(WORKER_DIR / "dbt_logs")
+os.environ["MW_DUCKDB_TEMP_DIR"] = str(WORKER_DIR / "duckdb_tmp")
 
 DEMO_RAW = PROJECT_DIR / "seeds" / "raw"
 DEMO_TRUTH = PROJECT_DIR / "seeds" / "ground_truth"
