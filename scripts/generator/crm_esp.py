@@ -500,8 +500,8 @@ class CrmEspSimulation:
                            seg: np.ndarray, delivered: np.ndarray) -> None:
         """The planted effect (effects.py): eligible delivered sends answered by a content download."""
         cmp = self.cmp
-        hit = delivered & eff.eligible(cmp.email_type[s_camp], cmp.brand[s_camp], SEGMENTS, seg)
-        respond = np.flatnonzero(hit & (self.rng.random(len(s_idx)) < eff.response_probability))
+        hit = eff.eligible(cmp.email_type[s_camp], cmp.brand[s_camp], SEGMENTS, seg)
+        respond = np.flatnonzero(hit & delivered & (self.rng.random(len(s_idx)) < eff.response_probability))
         self.effect_counts[0] += int(hit.sum())
         self.effect_counts[1] += len(respond)
         delay = self.rng.integers(3600, 5 * 86400, len(respond)) * SEC

@@ -35,7 +35,8 @@ class PlantedEffect:
 
 
 def planted_truth(effect: PlantedEffect | None, eligible_sends: int, responses: int) -> pa.Table:
-    """ground_truth/planted_effects: the effect's settings and how often it fired (no row without one)."""
+    """ground_truth/planted_effects: the effect's settings, the sends it applied to (bounced ones
+    included: they cannot answer) and the responses drawn (no row without an effect)."""
     rows = [] if effect is None else [{**effect.__dict__, "eligible_sends": eligible_sends, "responses": responses}]
     schema = pa.schema([("email_type", pa.string()), ("brand_code", pa.string()), ("segment_at_send", pa.string()),
                         ("to_segment", pa.string()), ("horizon_days", pa.int32()),

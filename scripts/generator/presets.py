@@ -46,7 +46,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
     Preset("l", 365, 500_000, Volumes(sessions=0.48, offline_calls=0.33, lead_rate=0.4, offline_visits=0.22,
                                       deal_rate=0.55, extra_ad_campaigns=1_955),
            description="a year of a 500k-contact CRM: ~30M sends, ~10M sessions, 2,000 ad campaigns a day"),
-    Preset("uplift", 50, 5_000, Volumes(sessions=0.2, offline_calls=0.2, offline_visits=0.2),
+    Preset("uplift", 50, 5_000,
            effect=PlantedEffect(response_probability=0.4, holdout_share=0.5, natural_opens=False),
            description="the planted effect isolated: a half of the eligible held out, no other email moves them"),
 )}

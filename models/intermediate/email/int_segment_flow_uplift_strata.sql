@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#- Treated and control contacts of every campaign × segment at send × horizon × stratum
     (specialty, interest in the campaign's brand) × segment after the horizon: the counts
     mart_segment_flow_uplift weights. Counted per stratum here so that the mart never

@@ -124,7 +124,10 @@ with_interval as (
             'treated_moved', 'treated_contacts',
             'control_rate * control_effective_contacts', 'control_effective_contacts', 'high',
         ) }} as uplift_ci_high,
-        'stratified_unsent_same_type_weighted' as control_method,
+        case
+            when treated_contacts > 0 then 'stratified_unsent_same_type_weighted'
+            else 'no_comparable_control'
+        end as control_method,
         'newcombe_hybrid_score' as interval_method,
         coalesce(
             treated_contacts >= {{ var('uplift_min_contacts') }}
