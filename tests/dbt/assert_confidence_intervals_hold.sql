@@ -23,8 +23,10 @@ select
 from {{ ref('mart_segment_flow_uplift') }}
 where
     treated_contacts > 0
-    and (uplift_ci_low is null
-    or uplift_ci_high is null
-    or uplift_ci_low > uplift + 1e-12
-    or uplift_ci_high < uplift - 1e-12
-    or uplift_ci_high <= uplift_ci_low)
+    and (
+        uplift_ci_low is null
+        or uplift_ci_high is null
+        or uplift_ci_low > uplift + 1e-12
+        or uplift_ci_high < uplift - 1e-12
+        or uplift_ci_high <= uplift_ci_low
+    )

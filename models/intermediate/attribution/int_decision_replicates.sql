@@ -37,13 +37,17 @@ persons as (
     select distinct person_key from per_person
 ),
 
+replicate_numbers as (
+    {{ replicate_numbers() }}
+),
+
 weights as (
     select
         persons.person_key,
         replicates.replicate,
         {{ poisson_weight('persons.person_key', 'replicates.replicate') }} as weight
     from persons
-    cross join ({{ replicate_numbers() }}) as replicates
+    cross join replicate_numbers as replicates
     union all
     select
         person_key,
@@ -59,11 +63,10 @@ replicated as (
         per_person.channel,
         per_person.utm_campaign,
         per_person.model,
-        {%- for measure in ['leads', 'qualified', 'meetings', 'bookings', 'payments', 'won',
-                            'revenue_rub'] %}
-            sum(weights.weight * per_person.{{ measure }}) as {{ measure }}
-            {{- ',' if not loop.last }}
+        {%- for measure in ['leads', 'qualified', 'meetings', 'bookings', 'payments', 'won'] %}
+            sum(weights.weight * per_person.{{ measure }}) as {{ measure }},
         {%- endfor %}
+        sum(weights.weight * per_person.revenue_rub) as revenue_rub
     from per_person
     inner join weights
         on per_person.person_key = weights.person_key

@@ -61,10 +61,10 @@ period_sums as (
         period_of_month.period,
         replicates.channel,
         replicates.model,
-        {%- for measure in levels + ['revenue_rub'] %}
-            sum(replicates.{{ measure }}) as {{ measure }}
-            {{- ',' if not loop.last }}
+        {%- for measure in levels %}
+            sum(replicates.{{ measure }}) as {{ measure }},
         {%- endfor %}
+        sum(replicates.revenue_rub) as revenue_rub
     from replicates
     inner join period_of_month
         on replicates.month = period_of_month.month
@@ -94,10 +94,10 @@ period_grid as (
         period_cells.period,
         period_cells.channel,
         period_cells.model,
-        {%- for measure in levels + ['revenue_rub'] %}
-            coalesce(period_sums.{{ measure }}, 0) as {{ measure }}
-            {{- ',' if not loop.last }}
+        {%- for measure in levels %}
+            coalesce(period_sums.{{ measure }}, 0) as {{ measure }},
         {%- endfor %}
+        coalesce(period_sums.revenue_rub, 0) as revenue_rub
     from period_cells
     cross join replicate_numbers
     left join period_sums
@@ -142,10 +142,10 @@ paid_totals as (
         period,
         model,
         sum(spend_rub) as spend_rub,
-        {%- for measure in levels + ['revenue_rub'] %}
-            sum({{ measure }}) as {{ measure }}
-            {{- ',' if not loop.last }}
+        {%- for measure in levels %}
+            sum({{ measure }}) as {{ measure }},
         {%- endfor %}
+        sum(revenue_rub) as revenue_rub
     from paid_grid
     group by replicate, period_grain, period, model
 ),
@@ -336,22 +336,21 @@ lead_counts as (
         period_of_month.period,
         counted.channel,
         counted.model,
-        {%- for level in levels %}
-            sum(counted.{{ level }}) as {{ level }}
-            {{- ',' if not loop.last }}
+        {%- for level in levels[1:] %}
+            sum(counted.{{ level }}) as {{ level }},
         {%- endfor %}
+        sum(counted.leads) as leads
     from (
         select
             cast({{ dbt.date_trunc('month', 'converted_date') }} as date) as month,
             channel,
             model,
-            count(distinct case when credit > 0 then lead_id end) as leads,
             {%- for level in levels[1:] %}
                 count(
                     distinct case when {{ credit_columns[level] }} > 0 then lead_id end
-                ) as {{ level }}
-                {{- ',' if not loop.last }}
+                ) as {{ level }},
             {%- endfor %}
+            count(distinct case when credit > 0 then lead_id end) as leads
         from attribution
         group by cast({{ dbt.date_trunc('month', 'converted_date') }} as date), channel, model
     ) as counted
@@ -398,7 +397,6 @@ period_decisions as (
             when period_summaries.decision = 'lead_share' then period_summaries.ci_low
             else {{ safe_divide(1, 'period_summaries.ci_high') }}
         end as ci_low,
-        {#- null: no upper bound (a replicate in 40 drew no lead of the level). -#}
         case
             when period_summaries.decision = 'lead_share' then period_summaries.ci_high
             else {{ safe_divide(1, 'period_summaries.ci_low') }}

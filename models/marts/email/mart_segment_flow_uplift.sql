@@ -90,8 +90,9 @@ grid as (
                     / group_sizes.weight_square_sum
         end as control_effective_contacts,
         coalesce(moved.treated_moved, 0) as treated_moved,
-        {{ safe_divide('coalesce(moved.control_moved_weighted, 0)', 'group_sizes.treated_contacts') }}
-            as control_rate
+        {{ safe_divide(
+            'coalesce(moved.control_moved_weighted, 0)', 'group_sizes.treated_contacts'
+        ) }} as control_rate
     from group_sizes
     cross join destinations
     left join moved
