@@ -7,6 +7,10 @@ strata as (
     select * from {{ ref('int_segment_flow_uplift_strata') }}
 ),
 
+campaigns as (
+    select * from {{ ref('dim_campaigns') }}
+),
+
 destinations as (
     select activity_segment as to_segment from {{ ref('activity_segments') }}
     union all
@@ -77,6 +81,7 @@ moved as (
 grid as (
     select
         group_sizes.campaign_id,
+        campaigns.launched_date,
         group_sizes.segment_at_send,
         group_sizes.horizon_days,
         destinations.to_segment,
@@ -90,10 +95,13 @@ grid as (
                     / group_sizes.weight_square_sum
         end as control_effective_contacts,
         coalesce(moved.treated_moved, 0) as treated_moved,
+        coalesce(moved.control_moved_weighted, 0) as control_moved_weighted,
         {{ safe_divide(
             'coalesce(moved.control_moved_weighted, 0)', 'group_sizes.treated_contacts'
         ) }} as control_rate
     from group_sizes
+    inner join campaigns
+        on group_sizes.campaign_id = campaigns.campaign_id
     cross join destinations
     left join moved
         on
@@ -106,6 +114,7 @@ grid as (
 with_interval as (
     select
         campaign_id,
+        launched_date,
         segment_at_send,
         horizon_days,
         to_segment,
@@ -114,6 +123,7 @@ with_interval as (
         treated_unmatched_contacts,
         control_effective_contacts,
         treated_moved,
+        control_moved_weighted,
         {{ safe_divide('treated_moved', 'treated_contacts') }} as treated_rate,
         control_rate,
         {{ safe_divide('treated_moved', 'treated_contacts') }} - control_rate as uplift,
