@@ -165,7 +165,7 @@ def generate(out_dir: Path, days: int = 90, contacts: int = 2500, scale: float =
         writer.submit(write_parquet, table, raw / "crm/contacts" / f"contacts_{clock.day_str(d)}.parquet")
 
     sim = CrmEspSimulation(rng, clock, people, cards, campaigns, counter, spools=spools,
-                           track_sends=heavy_truth, on_export=on_export, effect=effect)
+                           track_sends=heavy_truth, on_export=on_export, effect=effect, effect_seed=seed)
     bar = _bar(progress, days, "simulating CRM + ESP")
     try:
         out = sim.run(sink, tick=bar.update)

@@ -139,7 +139,7 @@ class CrmEspSimulation:
                  campaigns: Campaigns, counter: Counter, spools: dict[str, TableSpool] | None = None,
                  track_sends: bool = True,
                  on_export: Callable[[int, np.ndarray, np.ndarray], None] | None = None,
-                 effect: PlantedEffect | None = None) -> None:
+                 effect: PlantedEffect | None = None, effect_seed: int = 0) -> None:
         self.rng, self.clock, self.people, self.cards, self.cmp, self.counter = rng, clock, people, cards, campaigns, counter
         n = cards.n
         self.n = n
@@ -188,6 +188,8 @@ class CrmEspSimulation:
         self.wregs: list[tuple[np.ndarray, ...]] = []
         self.effect = effect
         self.effect_counts = [0, 0]   # eligible sends, responses
+        # its own stream, so that planting the effect does not shift the other draws
+        self.effect_rng = np.random.default_rng(effect_seed)
 
     # ------------------------------------------------------------------ state
 
@@ -501,12 +503,12 @@ class CrmEspSimulation:
         """The planted effect (effects.py): eligible delivered sends answered by a content download."""
         cmp = self.cmp
         hit = eff.eligible(cmp.email_type[s_camp], cmp.brand[s_camp], SEGMENTS, seg)
-        respond = np.flatnonzero(hit & delivered & (self.rng.random(len(s_idx)) < eff.response_probability))
+        respond = np.flatnonzero(hit & delivered & (self.effect_rng.random(len(s_idx)) < eff.response_probability))
         self.effect_counts[0] += int(hit.sum())
         self.effect_counts[1] += len(respond)
-        delay = self.rng.integers(3600, 5 * 86400, len(respond)) * SEC
+        delay = self.effect_rng.integers(3600, 5 * 86400, len(respond)) * SEC
         self._activities(s_idx[respond], s_ts[respond] + delay, "content_download", cmp.brand[s_camp[respond]],
-                         np.full(len(respond), None, dtype=object))
+                         np.full(len(respond), None, dtype=object), rng=self.effect_rng)
 
     def _click_followups(self, c_idx: np.ndarray, c_ts: np.ndarray, camp: np.ndarray) -> None:
         """Site sessions, webinar registrations and downloads that email clicks lead to."""
@@ -532,11 +534,11 @@ class CrmEspSimulation:
 
     def _activities(self, idx: np.ndarray, ts: np.ndarray, atype: str, brand: np.ndarray,
                     utm_campaign: np.ndarray, utm_source: np.ndarray | None = None,
-                    utm_medium: np.ndarray | None = None) -> None:
+                    utm_medium: np.ndarray | None = None, rng: np.random.Generator | None = None) -> None:
         """crm/activities rows (webinar registrations get attendance later) and their engagement feedback."""
         if len(idx) == 0:
             return
-        rng, clock = self.rng, self.clock
+        rng, clock = rng or self.rng, self.clock
         brand = np.where(brand == None, rng.choice(np.array(BRANDS, dtype=object), len(idx)), brand)  # noqa: E711
         has = utm_campaign != None  # noqa: E711
         src = np.where(has, "esp", None) if utm_source is None else utm_source
