@@ -102,28 +102,42 @@ comparable as (
             and candidates.brand_stratum = treated_strata.brand_stratum
 ),
 
-blocked as (
-    {#- Candidates sent the campaign, or another email of its type within the horizon. -#}
-    select distinct
-        comparable.campaign_id,
-        comparable.contact_id,
-        horizons.horizon_days
+send_moments as (
+    {#- Each comparable contact's launch moment among its sends of the campaign's type. -#}
+    select
+        campaign_id,
+        contact_id,
+        email_type,
+        reference_at as moment_at,
+        0 as is_send
     from comparable
-    inner join sends
-        on
-            comparable.contact_id = sends.contact_id
-            and comparable.email_type = sends.email_type
-    cross join horizons
-    where
-        sends.campaign_id = comparable.campaign_id
-        or (
-            sends.sent_at >= comparable.reference_at
-            and sends.sent_at
-            <= {{ dbt.dateadd('day', 'horizons.horizon_days', 'comparable.reference_at') }}
-        )
+    union all
+    select
+        cast(null as {{ dbt.type_string() }}) as campaign_id,
+        contact_id,
+        email_type,
+        sent_at as moment_at,
+        1 as is_send
+    from sends
+    where contact_id is not null
+),
+
+next_sends as (
+    {#- The contact's first email of the type at or after the launch: one sorted pass over
+        (contact, type) instead of joining every candidate with all its sends. -#}
+    select
+        campaign_id,
+        contact_id,
+        min(case when is_send = 1 then moment_at end) over (
+            partition by contact_id, email_type
+            order by moment_at, is_send
+            rows between current row and unbounded following
+        ) as next_sent_at
+    from send_moments
 ),
 
 control as (
+    {#- Not sent the campaign, and no email of its type from the launch to the horizon. -#}
     select
         comparable.campaign_id,
         comparable.contact_id,
@@ -133,13 +147,22 @@ control as (
         comparable.brand_stratum,
         horizons.horizon_days
     from comparable
-    cross join horizons
-    left join blocked
+    inner join next_sends
         on
-            comparable.campaign_id = blocked.campaign_id
-            and comparable.contact_id = blocked.contact_id
-            and horizons.horizon_days = blocked.horizon_days
-    where blocked.contact_id is null
+            comparable.campaign_id = next_sends.campaign_id
+            and comparable.contact_id = next_sends.contact_id
+    cross join horizons
+    left join treated
+        on
+            comparable.campaign_id = treated.campaign_id
+            and comparable.contact_id = treated.contact_id
+    where
+        treated.contact_id is null
+        and (
+            next_sends.next_sent_at is null
+            or next_sends.next_sent_at
+            > {{ dbt.dateadd('day', 'horizons.horizon_days', 'comparable.reference_at') }}
+        )
 ),
 
 both_groups as (
