@@ -20,10 +20,12 @@ from independent import contact_versions, normalize_email
 def expected_sends() -> pd.DataFrame:
     con = duckdb.connect()
     con.execute("set timezone = 'UTC'")
+    # one row per event: a re-export may carry the email in another case
     sent = con.execute(f"""
-        select distinct event_id, contact_id as esp_contact_id, email as raw_email
+        select event_id, min(contact_id) as esp_contact_id, min(email) as raw_email
         from read_parquet('{DEMO_RAW}/esp/events/*.parquet', union_by_name = true)
         where event_type = 'sent'
+        group by event_id
     """).df()
     truth = con.execute(f"""
         select event_id, contact_id, cast(sent_at as timestamp) as sent_at, activity_segment,
