@@ -4,6 +4,14 @@
     resampling units: each person's credits are multiplied by the person's weight in the
     replicate (macro poisson_weight), so one person's leads move together. Summed per person
     and cell before the replicates multiply them. -#}
+{#- utm_campaign is kept for the two models compared per campaign (last click, linear);
+    the others need channels only (`(all)`): half the rows on the demo. -#}
+{%- set campaign_cell -%}
+    case
+        when model in ('last_click', 'linear') then {{ not_set('utm_campaign') }}
+        else '(all)'
+    end
+{%- endset %}
 with
 
 attribution as (
@@ -14,7 +22,7 @@ per_person as (
     select
         cast({{ dbt.date_trunc('month', 'converted_date') }} as date) as month,
         channel,
-        {{ not_set('utm_campaign') }} as utm_campaign,
+        {{ campaign_cell }} as utm_campaign,
         model,
         coalesce(person_id, lead_id) as person_key,
         sum(credit) as leads,
@@ -28,7 +36,7 @@ per_person as (
     group by
         cast({{ dbt.date_trunc('month', 'converted_date') }} as date),
         channel,
-        {{ not_set('utm_campaign') }},
+        {{ campaign_cell }},
         model,
         coalesce(person_id, lead_id)
 ),
