@@ -103,3 +103,31 @@
 {% macro spark__list_to_text(column) -%}
     array_join(array_sort({{ column }}), ',')
 {%- endmacro %}
+
+
+{% macro list_contains(column, value) -%}
+    {#- True when the list column holds the value. -#}
+    {{ return(adapter.dispatch('list_contains', 'marketing_warehouse')(column, value)) }}
+{%- endmacro %}
+
+{% macro default__list_contains(column, value) -%}
+    list_contains({{ column }}, {{ value }})
+{%- endmacro %}
+
+{% macro spark__list_contains(column, value) -%}
+    array_contains({{ column }}, {{ value }})
+{%- endmacro %}
+
+
+{% macro percentile_value(expression, fraction) -%}
+    {#- The interpolated `fraction` quantile of expression over a group (an aggregate). -#}
+    {{ return(adapter.dispatch('percentile_value', 'marketing_warehouse')(expression, fraction)) }}
+{%- endmacro %}
+
+{% macro default__percentile_value(expression, fraction) -%}
+    quantile_cont({{ expression }}, {{ fraction }})
+{%- endmacro %}
+
+{% macro spark__percentile_value(expression, fraction) -%}
+    percentile({{ expression }}, {{ fraction }})
+{%- endmacro %}

@@ -1,7 +1,7 @@
 """Generate the synthetic landing zone (seeds/raw) and its ground truth (seeds/ground_truth).
 
 Usage:
-    python scripts/generate_data.py --out seeds [--preset demo|tiny|m|l] [--days 90] [--contacts 2500]
+    python scripts/generate_data.py --out seeds [--preset demo|tiny|uplift|m|l] [--days 90] [--contacts 2500]
                                     [--scale 1.0] [--seed 42] [--start-date 2026-01-05] [--no-heavy-truth]
 
 A preset (scripts/generator/presets.py) sets days, contacts and the volumes of the other tables;
@@ -49,7 +49,7 @@ def generate_preset(out: Path, preset: Preset | str, *, days: int | None = None,
     p = PRESETS[preset] if isinstance(preset, str) else preset
     return generate(out, days=p.days if days is None else days, contacts=p.contacts if contacts is None else contacts,
                     scale=scale, seed=seed, start_date=start_date, volumes=p.volumes, heavy_truth=heavy_truth,
-                    progress=progress)
+                    progress=progress, effect=p.effect)
 
 
 def main(argv: list[str] | None = None) -> int:

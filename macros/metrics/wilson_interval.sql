@@ -34,3 +34,27 @@
             then cast({{ numerator }} as double) {{ '* ' ~ scale if scale != 1 }} / {{ denominator }}
     end
 {%- endmacro %}
+
+
+{% macro newcombe_bound(successes_1, trials_1, successes_2, trials_2, side) -%}
+    {#- One bound of Newcombe's hybrid score interval (his method 10) for the difference of two
+        proportions successes_1 / trials_1 − successes_2 / trials_2, built from each one's
+        95% Wilson interval; null when either has no trials. Trials may be fractional (an
+        effective sample size). -#}
+    {%- set p1 = 'cast(' ~ successes_1 ~ ' as double) / ' ~ trials_1 -%}
+    {%- set p2 = 'cast(' ~ successes_2 ~ ' as double) / ' ~ trials_2 -%}
+    {%- if side == 'low' -%}
+        {%- set gap_1 = p1 ~ ' - ' ~ wilson_bound(successes_1, trials_1, 'low') -%}
+        {%- set gap_2 = wilson_bound(successes_2, trials_2, 'high') ~ ' - ' ~ p2 -%}
+    {%- else -%}
+        {%- set gap_1 = wilson_bound(successes_1, trials_1, 'high') ~ ' - ' ~ p1 -%}
+        {%- set gap_2 = p2 ~ ' - ' ~ wilson_bound(successes_2, trials_2, 'low') -%}
+    {%- endif -%}
+    case
+        when {{ trials_1 }} > 0 and {{ trials_2 }} > 0 then
+            {{ p1 }} - {{ p2 }}
+            {{ '-' if side == 'low' else '+' }} sqrt(
+                power({{ gap_1 }}, 2) + power({{ gap_2 }}, 2)
+            )
+    end
+{%- endmacro %}

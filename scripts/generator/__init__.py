@@ -18,12 +18,13 @@ from .calltracking import (build_ad_costs, build_calls, build_catalog, build_dea
                            build_sessions, shared_phone_of_person)
 from .common import Clock, Counter
 from .crm_esp import CODE_ARR, SEGMENTS, SEGMENTS_ARROW, CrmEspSimulation, build_campaigns
+from .effects import PlantedEffect, planted_truth
 from .output import contact_history, identities, sends_truth, write_chunks, write_parquet
 from .people import Cards, People, build_cards, build_people
 from .presets import PRESETS, Preset, Volumes
 from .spool import BackgroundWriter, TableSpool
 
-__all__ = ["PRESETS", "Preset", "Volumes", "generate"]
+__all__ = ["PRESETS", "PlantedEffect", "Preset", "Volumes", "generate"]
 
 
 def _retype(values: np.ndarray) -> np.ndarray:
@@ -104,13 +105,15 @@ def _bar(progress: bool, total: int, desc: str):  # type: ignore[no-untyped-def]
 
 def generate(out_dir: Path, days: int = 90, contacts: int = 2500, scale: float = 1.0, seed: int = 42,
              start_date: date = date(2026, 1, 5), volumes: Volumes = Volumes(), heavy_truth: bool = True,
-             progress: bool = False, spill_rows: int = 2_000_000) -> dict[str, int]:
+             progress: bool = False, spill_rows: int = 2_000_000,
+             effect: PlantedEffect | None = PlantedEffect()) -> dict[str, int]:
     """Write <out_dir>/raw and <out_dir>/ground_truth; return rows written per table.
 
     Tables are written day by day; big ones wait in Arrow IPC files under <out_dir>/.spool until
     their re-exports and malformed rows are drawn (removed at the end). heavy_truth=False skips
     the two ground-truth files that grow with contacts x days (contact_days, sends). spill_rows: rows a
-    table keeps in memory before its days go to the spool files."""
+    table keeps in memory before its days go to the spool files. effect: the causal effect planted
+    in the simulation (effects.py), recorded in ground_truth/planted_effects."""
     out_dir = Path(out_dir)
     raw, truth, spool_dir = out_dir / "raw", out_dir / "ground_truth", out_dir / ".spool"
     for d in (raw, truth, spool_dir):
@@ -162,7 +165,7 @@ def generate(out_dir: Path, days: int = 90, contacts: int = 2500, scale: float =
         writer.submit(write_parquet, table, raw / "crm/contacts" / f"contacts_{clock.day_str(d)}.parquet")
 
     sim = CrmEspSimulation(rng, clock, people, cards, campaigns, counter, spools=spools,
-                           track_sends=heavy_truth, on_export=on_export)
+                           track_sends=heavy_truth, on_export=on_export, effect=effect, effect_seed=seed)
     bar = _bar(progress, days, "simulating CRM + ESP")
     try:
         out = sim.run(sink, tick=bar.update)
@@ -247,6 +250,7 @@ def generate(out_dir: Path, days: int = 90, contacts: int = 2500, scale: float =
                                                    CODE_ARR),
         "sends": lambda: sends_truth(out.sends, out.history, cards.contact_id, campaigns.campaign_id, SEGMENTS,
                                      CODE_ARR, clock.base),
+        "planted_effects": lambda: iter([planted_truth(effect, *sim.effect_counts)]),
         "malformed_rows": lambda: iter([pa.table({k: pa.array([m[k] for m in malformed], type=pa.string())
                                                   for k in ("table", "file", "primary_key", "reason")})]),
     }

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 from ..contract import BRANDS, SEGMENT_CODES_BY_GROUP, SPECIALTIES, TABLES_BY_FOLDER
 from .common import (DAY, HOUR, MIN, NULL_TS, SEC, Clock, Counter, arrow_ids, diurnal_time, rand_time_in_day,
                      to_arrow)
+from .effects import PlantedEffect
 from .output import mask_lists
 from .people import UNKNOWN_BRAND, Cards, People
 from .spool import TableSpool
@@ -137,7 +138,8 @@ class CrmEspSimulation:
     def __init__(self, rng: np.random.Generator, clock: Clock, people: People, cards: Cards,
                  campaigns: Campaigns, counter: Counter, spools: dict[str, TableSpool] | None = None,
                  track_sends: bool = True,
-                 on_export: Callable[[int, np.ndarray, np.ndarray], None] | None = None) -> None:
+                 on_export: Callable[[int, np.ndarray, np.ndarray], None] | None = None,
+                 effect: PlantedEffect | None = None, effect_seed: int = 0) -> None:
         self.rng, self.clock, self.people, self.cards, self.cmp, self.counter = rng, clock, people, cards, campaigns, counter
         n = cards.n
         self.n = n
@@ -184,6 +186,10 @@ class CrmEspSimulation:
                        "url": pa.array(url, type=pa.string())}
         self.clicks: list[tuple[np.ndarray, ...]] = []
         self.wregs: list[tuple[np.ndarray, ...]] = []
+        self.effect = effect
+        self.effect_counts = [0, 0]   # eligible sends, responses
+        # its own stream, so that planting the effect does not shift the other draws
+        self.effect_rng = np.random.default_rng(effect_seed)
 
     # ------------------------------------------------------------------ state
 
@@ -391,6 +397,9 @@ class CrmEspSimulation:
         else:
             ok &= (self.cards.brand_mask >> BRANDS.index(self.cmp.brand[ci])) & 1 == 1
             incl = np.array([0.9, 0.6, 0.9, 0.5]) if t == "activation" else np.array([0.8, 0.9, 0.7, 0.3])
+        eff = self.effect
+        if eff is not None and t == eff.email_type and self.cmp.brand[ci] == eff.brand_code:
+            incl[list(SEGMENTS).index(eff.segment_at_send)] = 1 - eff.holdout_share
         idx = np.flatnonzero(ok & (rng.random(self.n) < incl[self.seg]))
         ts = launch + rng.integers(0, 90 * 60, len(idx)) * SEC
         keep = self.cards.registered_us[idx] < ts
@@ -430,6 +439,9 @@ class CrmEspSimulation:
         etf = self.type_factor[s_camp]
         spec = np.where(self.cards.spec_idx[s_idx] < len(SPEC_FACTOR), self.cards.spec_idx[s_idx], 0)
         p_open = np.clip(OPEN_BY_SEG[seg] * SPEC_FACTOR[spec] * etf * self.cards.open_affinity[s_idx], 0, 0.95)
+        eff = self.effect
+        if eff is not None and not eff.natural_opens:
+            p_open[SEGMENTS[seg] == eff.segment_at_send] = 0
         opened = delivered & (rng.random(m) < p_open)
         n_open = np.where(opened, rng.geometric(0.6, m), 0)
         first_open = s_ts + np.clip(np.exp(rng.normal(np.log(3 * 3600), 1.6, m)), 60, 10 * 86400).astype(np.int64) * SEC
@@ -483,6 +495,20 @@ class CrmEspSimulation:
         self.pending.append((s_idx[pos[hb]], ets[hb], np.full(hb.sum(), 6)))
         self.no_send[s_idx[pos[stop | hb]]] = True
         self._click_followups(s_idx[pos[isc]], ets[isc], camp[isc])
+        if eff is not None:
+            self._planted_responses(eff, s_idx, s_ts, s_camp, seg, delivered)
+
+    def _planted_responses(self, eff: PlantedEffect, s_idx: np.ndarray, s_ts: np.ndarray, s_camp: np.ndarray,
+                           seg: np.ndarray, delivered: np.ndarray) -> None:
+        """The planted effect (effects.py): eligible delivered sends answered by a content download."""
+        cmp = self.cmp
+        hit = eff.eligible(cmp.email_type[s_camp], cmp.brand[s_camp], SEGMENTS, seg)
+        respond = np.flatnonzero(hit & delivered & (self.effect_rng.random(len(s_idx)) < eff.response_probability))
+        self.effect_counts[0] += int(hit.sum())
+        self.effect_counts[1] += len(respond)
+        delay = self.effect_rng.integers(3600, 5 * 86400, len(respond)) * SEC
+        self._activities(s_idx[respond], s_ts[respond] + delay, "content_download", cmp.brand[s_camp[respond]],
+                         np.full(len(respond), None, dtype=object), rng=self.effect_rng)
 
     def _click_followups(self, c_idx: np.ndarray, c_ts: np.ndarray, camp: np.ndarray) -> None:
         """Site sessions, webinar registrations and downloads that email clicks lead to."""
@@ -508,11 +534,11 @@ class CrmEspSimulation:
 
     def _activities(self, idx: np.ndarray, ts: np.ndarray, atype: str, brand: np.ndarray,
                     utm_campaign: np.ndarray, utm_source: np.ndarray | None = None,
-                    utm_medium: np.ndarray | None = None) -> None:
+                    utm_medium: np.ndarray | None = None, rng: np.random.Generator | None = None) -> None:
         """crm/activities rows (webinar registrations get attendance later) and their engagement feedback."""
         if len(idx) == 0:
             return
-        rng, clock = self.rng, self.clock
+        rng, clock = rng or self.rng, self.clock
         brand = np.where(brand == None, rng.choice(np.array(BRANDS, dtype=object), len(idx)), brand)  # noqa: E711
         has = utm_campaign != None  # noqa: E711
         src = np.where(has, "esp", None) if utm_source is None else utm_source

@@ -3,12 +3,15 @@
 `demo` is the bundled `seeds/raw`. The others keep its behaviour per contact and per day
 (segments, campaign calendars, engagement), so ESP volumes grow with contacts x days. The
 sales side can be thinned with `Volumes` so that `l` has realistic proportions: a large
-mailing list sends far more email than it generates leads.
+mailing list sends far more email than it generates leads. Every preset plants the same
+known effect of activation emails (effects.py); `uplift` isolates it for the uplift test.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from .effects import PlantedEffect
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class Preset:
     contacts: int
     volumes: Volumes = field(default_factory=Volumes)
     description: str = ""
+    effect: PlantedEffect = field(default_factory=PlantedEffect)
 
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (
@@ -42,4 +46,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
     Preset("l", 365, 500_000, Volumes(sessions=0.48, offline_calls=0.33, lead_rate=0.4, offline_visits=0.22,
                                       deal_rate=0.55, extra_ad_campaigns=1_955),
            description="a year of a 500k-contact CRM: ~30M sends, ~10M sessions, 2,000 ad campaigns a day"),
+    Preset("uplift", 50, 5_000,
+           effect=PlantedEffect(response_probability=0.4, holdout_share=0.5, natural_opens=False),
+           description="the planted effect isolated: a half of the eligible held out, no other email moves them"),
 )}

@@ -1,0 +1,36 @@
+{% macro poisson_weight(unit_id, replicate) -%}
+    {#- The Poisson(1) bootstrap weight (0, 1, 2, ...) of one resampling unit in one replicate:
+        a uniform in (0, 1) from a hash of (unit_id, replicate), turned into a count by the
+        inverse of the Poisson(1) distribution function (cumulative probabilities of 0..8;
+        the uniform has a step of 1e-6, so 9 or more never occurs). Deterministic: the same
+        unit and replicate give the same weight on every run and engine. -#}
+    {%- set cumulative = [
+        0.367879441171, 0.735758882343, 0.919698602929, 0.981011843124, 0.996340153173,
+        0.999405815182, 0.999916758851, 0.999989750803, 0.999998874797,
+    ] -%}
+    {%- set uniform -%}
+        ((abs({{ key_hash([unit_id, replicate]) }} % 1000000) + 0.5) / 1000000.0)
+    {%- endset -%}
+    (
+        {%- for probability in cumulative %}
+            case when {{ uniform }} >= {{ probability }} then 1 else 0 end
+            {{- ' +' if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+
+{% macro replicate_numbers() -%}
+    {#- A one-column relation `replicate` with 1 .. var('bootstrap_replicates'). -#}
+    {{ return(adapter.dispatch('replicate_numbers', 'marketing_warehouse')(
+        var('bootstrap_replicates')
+    )) }}
+{%- endmacro %}
+
+{% macro default__replicate_numbers(replicates) -%}
+    select cast(generate_series as integer) as replicate from generate_series(1, {{ replicates }})
+{%- endmacro %}
+
+{% macro spark__replicate_numbers(replicates) -%}
+    select explode(sequence(1, {{ replicates }})) as replicate
+{%- endmacro %}

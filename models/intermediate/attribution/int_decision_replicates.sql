@@ -1,0 +1,90 @@
+{{ config(materialized='table') }}
+{#- Attributed leads, funnel stages and revenue by month × channel × utm_campaign × model in
+    every Poisson bootstrap replicate (replicate 0: the data as they are). Persons are the
+    resampling units: each person's credits are multiplied by the person's weight in the
+    replicate (macro poisson_weight), so one person's leads move together. Summed per person
+    and cell before the replicates multiply them. -#}
+{#- utm_campaign is kept for the two models compared per campaign (last click, linear);
+    the others need channels only (`(all)`): half the rows on the demo. -#}
+{%- set campaign_cell -%}
+    case
+        when model in ('last_click', 'linear') then {{ not_set('utm_campaign') }}
+        else '(all)'
+    end
+{%- endset %}
+with
+
+attribution as (
+    select * from {{ ref('fct_attribution') }}
+),
+
+per_person as (
+    select
+        cast({{ dbt.date_trunc('month', 'converted_date') }} as date) as month,
+        channel,
+        {{ campaign_cell }} as utm_campaign,
+        model,
+        coalesce(person_id, lead_id) as person_key,
+        sum(credit) as leads,
+        sum(qualified_credit) as qualified,
+        sum(meeting_credit) as meetings,
+        sum(booking_credit) as bookings,
+        sum(payment_credit) as payments,
+        sum(won_credit) as won,
+        sum(revenue_credit) as revenue_rub
+    from attribution
+    group by
+        cast({{ dbt.date_trunc('month', 'converted_date') }} as date),
+        channel,
+        {{ campaign_cell }},
+        model,
+        coalesce(person_id, lead_id)
+),
+
+persons as (
+    select distinct person_key from per_person
+),
+
+replicate_numbers as (
+    {{ replicate_numbers() }}
+),
+
+weights as (
+    select
+        persons.person_key,
+        replicates.replicate,
+        {{ poisson_weight('persons.person_key', 'replicates.replicate') }} as weight
+    from persons
+    cross join replicate_numbers as replicates
+    union all
+    select
+        person_key,
+        0 as replicate,
+        1 as weight
+    from persons
+),
+
+replicated as (
+    select
+        weights.replicate,
+        per_person.month,
+        per_person.channel,
+        per_person.utm_campaign,
+        per_person.model,
+        {%- for measure in ['leads', 'qualified', 'meetings', 'bookings', 'payments', 'won'] %}
+            sum(weights.weight * per_person.{{ measure }}) as {{ measure }},
+        {%- endfor %}
+        sum(weights.weight * per_person.revenue_rub) as revenue_rub
+    from per_person
+    inner join weights
+        on per_person.person_key = weights.person_key
+    where weights.weight > 0
+    group by
+        weights.replicate,
+        per_person.month,
+        per_person.channel,
+        per_person.utm_campaign,
+        per_person.model
+)
+
+select * from replicated
