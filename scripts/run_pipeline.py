@@ -12,6 +12,11 @@ On a target whose dbt snapshots are disabled (Spark without Delta: README "Scali
 the history is the set-based replay model itself, rebuilt by the build: the runner only
 builds. The serving copy and the report are published from a DuckDB build only.
 
+Exit code: 0 when the serving copy was published from this run; 1 when nothing was
+published (a failed build, or a data-quality error about what is new in this run: the
+message names each one and how to acknowledge it). The previous serving copy then stays
+in place and readable.
+
 Usage: python scripts/run_pipeline.py [--raw-dir DIR] [--db PATH] [--target NAME]
                                       [--skip-build] [--day-by-day]
 """
@@ -118,11 +123,16 @@ class Dbt:
             for node in parsed.result.nodes.values()
         )
         self.adapter_type = parsed.result.metadata.adapter_type
+        self.exception: BaseException | None = None
 
     def invoke(self, *args: str) -> None:
+        if not self.succeeds(*args):
+            raise SystemExit(f"dbt {' '.join(args)} failed: {self.exception or 'see the log above'}")
+
+    def succeeds(self, *args: str) -> bool:
         result = self._runner.invoke(list(args))
-        if not result.success:
-            raise SystemExit(f"dbt {' '.join(args)} failed: {result.exception or 'see the log above'}")
+        self.exception = result.exception
+        return result.success
 
 
 def export_vars(day: dt.date, previous: dt.date | None, **more: object) -> str:
@@ -202,14 +212,25 @@ def run(settings: Settings, build: bool = True, warn_error: bool = False,
         flags = WARN_ERROR if warn_error else []
         dbt.invoke(*flags, "test", "--select", CONTACTS_CONDENSED, SNAPSHOT,
                    *(["--exclude", REPLAY_CHECK] if loads_at_once else []))
-        newest = export_vars(landed[-1], previous_day.get(landed[-1])) if landed else "{}"
-        dbt.invoke(*flags, "build", "--exclude", CONTACTS_REPEATS, CONTACTS_CONDENSED, SNAPSHOT,
-                   "--vars", newest)
+        sys.path.insert(0, str(PROJECT_DIR))
+        from scripts import publish_serving, quality_gate, report
+
+        serving_dir = publish_serving.serving_dir_for(settings.db_path)
+        through = quality_gate.published_through(serving_dir / publish_serving.DATABASE_NAME)
+        gate = {"dq_new_files_loaded_after": through.isoformat(sep=" ")} if through else {}
+        newest = (export_vars(landed[-1], previous_day.get(landed[-1]), **gate) if landed
+                  else json.dumps(gate))
+        args = (*flags, "build", "--exclude", CONTACTS_REPEATS, CONTACTS_CONDENSED, SNAPSHOT,
+                "--vars", newest)
+        if not dbt.succeeds(*args):
+            publish_serving.release_dbt_connections()
+            findings = quality_gate.blocking_findings(settings.db_path)
+            if findings:
+                raise SystemExit(quality_gate.failure_message(findings, serving_dir))
+            raise SystemExit(f"dbt {' '.join(args)} failed: {dbt.exception or 'see the log above'}"
+                             "\nNothing was published; the previous serving copy is kept.")
         print(f"build done in {time.monotonic() - started:.1f} s", flush=True)
         # Only a successful build reaches this: publish the serving copy, then the report.
-        sys.path.insert(0, str(PROJECT_DIR))
-        from scripts import publish_serving, report
-
         report.render_after_publish(publish_serving.publish_after_build(settings.db_path))
     return days
 
