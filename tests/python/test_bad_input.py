@@ -176,11 +176,11 @@ def test_wrong_column_type_quarantines_the_values_that_do_not_parse(raw: Path, d
     assert query(db, "select call_id, duration_sec from staging.stg_calltracking__calls"
                      " order by 1") == [("call1", 95), ("call2", 120)]
     assert rejected(db, "calltracking/calls") == [
-        ("calltracking/calls/calls_2026-01-06.parquet", "call3", "unparseable duration_sec")]
+        ("calltracking/calls/calls_2026-01-06.parquet", "call3", "unparseable duration_sec (found VARCHAR)")]
     assert query(db, "select event_id, event_at from staging.stg_esp__events order by 1") == [
         ("ev1", dt.datetime(2026, 1, 5, 9, 30)), ("ev2", dt.datetime(2026, 1, 6, 10, 0))]
     assert rejected(db, "esp/events") == [
-        ("esp/events/events_2026-01-06.parquet", "ev3", "missing or unparseable event_at")]
+        ("esp/events/events_2026-01-06.parquet", "ev3", "unparseable event_at (found VARCHAR)")]
     assert_nothing_lost(raw, db)
 
 
@@ -240,7 +240,7 @@ def test_unparseable_timestamp_text_is_rejected(raw: Path, db: Path) -> None:
 
     assert rejected(db, "calltracking/calls") == [
         ("calltracking/calls/calls_2026-01-06.parquet", "call2",
-         "missing or unparseable call_started_at")]
+         "unparseable call_started_at (found VARCHAR)")]
     assert_nothing_lost(raw, db)
 
 

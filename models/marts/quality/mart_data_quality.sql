@@ -15,6 +15,8 @@ measured as (
     union all
     select * from {{ ref('dq_checks_identifiers') }}
     union all
+    select * from {{ ref('dq_checks_reference_codes') }}
+    union all
     select * from {{ ref('dq_checks_email') }}
     union all
     select * from {{ ref('dq_checks_attribution') }}
