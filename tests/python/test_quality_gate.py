@@ -119,12 +119,16 @@ def test_sparse_feeds_build_green_and_a_silent_one_warns(
 def test_new_day_with_a_high_reject_rate_on_few_rows_warns(
         sequence: Sequence, published: dict[str, tuple[str, int]]) -> None:
     land_day(sequence.raw, 26, skip=("calltracking/requests",), calls=(30, 2))
+    held = duckdb.connect(str(sequence.serving_db), read_only=True)  # a pooled BI connection
 
     done = sequence.run()
 
     assert_exit(done, 0)
-    published["warned"] = sequence.served_version()
+    published["warned"] = sequence.served_version()  # a reconnect while `held` is open
     assert published["warned"][0] != published["first"][0]
+    assert held.execute("select distinct version from meta.serving_manifest").fetchone()[0] \
+        == published["first"][0]
+    held.close()
     assert sequence.findings() == {
         row("freshness_lag_days", "calltracking/requests", 26, 21, None, "warn", True),
         row("rows_rejected", CALLS, 26, 2, 30, "warn", True)}

@@ -221,17 +221,17 @@ unmatched_acknowledgements as (
     from acknowledgements
     cross join landing_zone_day
     where not exists (
-        select 1
-        from with_file
-        where
-            with_file.status in ('warn', 'error')
-            and acknowledgements.check_name = with_file.check_name
-            and acknowledgements.check_scope = with_file.check_scope
-            and (
-                acknowledgements.day = with_file.day
-                or acknowledgements.source_file = with_file.source_file
-            )
-    )
+            select 1
+            from with_file
+            where
+                with_file.status in ('warn', 'error')
+                and acknowledgements.check_name = with_file.check_name
+                and acknowledgements.check_scope = with_file.check_scope
+                and (
+                    acknowledgements.day = with_file.day
+                    or acknowledgements.source_file = with_file.source_file
+                )
+        )
 ),
 
 findings as (

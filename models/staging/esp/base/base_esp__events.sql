@@ -48,11 +48,13 @@ sends as (
 sequenced as {{ not_materialized() }} (
     {#- an event of a send cannot happen before the send (same campaign and recipient) -#}
     select
-        {{ select_all_except(['_reject_reason', 'send_campaign_id', 'send_recipient', 'sent_at']) }},
+        {{ select_all_except(
+            ['_reject_reason', 'send_campaign_id', 'send_recipient', 'sent_at']
+        ) }},
         coalesce(
-            _reject_reason,
+            checked._reject_reason,
             case
-                when event_type <> 'sent' and event_at < sent_at
+                when checked.event_type <> 'sent' and checked.event_at < sends.sent_at
                     then 'implausible event_at: before its send'
             end
         ) as _reject_reason
