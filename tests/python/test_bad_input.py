@@ -176,11 +176,13 @@ def test_wrong_column_type_quarantines_the_values_that_do_not_parse(raw: Path, d
     assert query(db, "select call_id, duration_sec from staging.stg_calltracking__calls"
                      " order by 1") == [("call1", 95), ("call2", 120)]
     assert rejected(db, "calltracking/calls") == [
-        ("calltracking/calls/calls_2026-01-06.parquet", "call3", "unparseable duration_sec (found VARCHAR)")]
+        ("calltracking/calls/calls_2026-01-06.parquet", "call3",
+         "unparseable duration_sec (found VARCHAR)")]
     assert query(db, "select event_id, event_at from staging.stg_esp__events order by 1") == [
         ("ev1", dt.datetime(2026, 1, 5, 9, 30)), ("ev2", dt.datetime(2026, 1, 6, 10, 0))]
     assert rejected(db, "esp/events") == [
-        ("esp/events/events_2026-01-06.parquet", "ev3", "unparseable event_at (found VARCHAR)")]
+        ("esp/events/events_2026-01-06.parquet", "ev3",
+         "unparseable event_at (found VARCHAR)")]
     assert_nothing_lost(raw, db)
 
 
@@ -321,16 +323,22 @@ def test_contacts_export_missing_a_day_keeps_business_time_and_warns(
 
 
 def test_contacts_export_day_arriving_twice(raw: Path, db: Path) -> None:
-    """The export of the 5th lands again after the 6th was snapshotted: delivered identical,
-    nothing changes; delivered changed, the build warns that the history no longer equals a
-    replay of the exports (assert_contacts_snapshot_matches_replay), and says how to rebuild."""
+    """The export of the 5th lands again after the 6th was snapshotted. The file changed
+    after it was loaded, so the gate stops the build naming it and asks for a rebuild from
+    empty, while the snapshot keeps its history; delivered with a change, the build also
+    warns that the history no longer equals a replay of the exports
+    (assert_contacts_snapshot_matches_replay)."""
     write_table(raw, table("crm/contacts"), [ONE_ROW["crm/contacts"]], day=NEXT_DAY)
     build_everything(raw, db)
     history = query(db, "select * from snapshots.snp_crm__contacts order by all")
+    changed_file = ("landing_file_changed: table crm/contacts, day 2026-01-05, file "
+                    "crm/contacts/contacts_2026-01-05.parquet")
 
     write_table(raw, table("crm/contacts"), [ONE_ROW["crm/contacts"]], day=DAY)
     done = run_pipeline(raw, db)
-    assert done.returncode == 0, done.stdout[-3000:]
+    assert done.returncode == 1, done.stdout[-3000:]
+    assert changed_file in done.stderr
+    assert "rebuild from empty" in done.stderr
     assert "assert_contacts_snapshot_matches_replay" not in done.stdout.split("Completed")[-1]
     assert query(db, "select * from snapshots.snp_crm__contacts order by all") == history
 
@@ -338,6 +346,7 @@ def test_contacts_export_day_arriving_twice(raw: Path, db: Path) -> None:
     write_table(raw, table("crm/contacts"),
                 [row("crm/contacts", activity_segment="at_risk", updated_at=changed_at)], day=DAY)
     done = run_pipeline(raw, db)
-    assert done.returncode == 0, done.stdout[-3000:]
+    assert done.returncode == 1, done.stdout[-3000:]
+    assert changed_file in done.stderr
     assert "in test assert_contacts_snapshot_matches_replay" in done.stdout
     assert_nothing_lost(raw, db)
