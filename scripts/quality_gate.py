@@ -46,7 +46,7 @@ def blocking_findings(warehouse: Path) -> list[dict[str, object]]:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         try:
             cursor = connection.execute(BLOCKING_SQL)
-        except duckdb.CatalogException:
+        except duckdb.Error:  # not built, or built before the gate existed
             return []
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]

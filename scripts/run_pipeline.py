@@ -123,16 +123,11 @@ class Dbt:
             for node in parsed.result.nodes.values()
         )
         self.adapter_type = parsed.result.metadata.adapter_type
-        self.exception: BaseException | None = None
 
     def invoke(self, *args: str) -> None:
-        if not self.succeeds(*args):
-            raise SystemExit(f"dbt {' '.join(args)} failed: {self.exception or 'see the log above'}")
-
-    def succeeds(self, *args: str) -> bool:
         result = self._runner.invoke(list(args))
-        self.exception = result.exception
-        return result.success
+        if not result.success:
+            raise SystemExit(f"dbt {' '.join(args)} failed: {result.exception or 'see the log above'}")
 
 
 def export_vars(day: dt.date, previous: dt.date | None, **more: object) -> str:
@@ -220,15 +215,16 @@ def run(settings: Settings, build: bool = True, warn_error: bool = False,
         gate = {"dq_new_files_loaded_after": through.isoformat(sep=" ")} if through else {}
         newest = (export_vars(landed[-1], previous_day.get(landed[-1]), **gate) if landed
                   else json.dumps(gate))
-        args = (*flags, "build", "--exclude", CONTACTS_REPEATS, CONTACTS_CONDENSED, SNAPSHOT,
-                "--vars", newest)
-        if not dbt.succeeds(*args):
+        try:
+            dbt.invoke(*flags, "build", "--exclude", CONTACTS_REPEATS, CONTACTS_CONDENSED,
+                       SNAPSHOT, "--vars", newest)
+        except SystemExit as failure:
             publish_serving.release_dbt_connections()
             findings = quality_gate.blocking_findings(settings.db_path)
             if findings:
-                raise SystemExit(quality_gate.failure_message(findings, serving_dir))
-            raise SystemExit(f"dbt {' '.join(args)} failed: {dbt.exception or 'see the log above'}"
-                             "\nNothing was published; the previous serving copy is kept.")
+                raise SystemExit(quality_gate.failure_message(findings, serving_dir)) from None
+            raise SystemExit(f"{failure.code}\nNothing was published; the previous serving copy "
+                             f"in {serving_dir} is kept.") from None
         print(f"build done in {time.monotonic() - started:.1f} s", flush=True)
         # Only a successful build reaches this: publish the serving copy, then the report.
         report.render_after_publish(publish_serving.publish_after_build(settings.db_path))
