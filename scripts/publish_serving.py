@@ -5,7 +5,8 @@ allows one writing process, and a reader's lock stops it) and could see a build 
 Instead every successful build publishes, next to the warehouse file:
 
     serving/
-      serving.duckdb            every mart (dim_*, fct_*, mart_*, dq_* of schema main, and the
+      serving.duckdb -> serving-<v>.duckdb
+                                every mart (dim_*, fct_*, mart_*, dq_* of schema main, and the
                                 time spines metricflow_*) as a table, with the dbt descriptions
                                 as comments, plus meta.serving_manifest: per mart its rows and
                                 checksum
@@ -13,13 +14,13 @@ Instead every successful build publishes, next to the warehouse file:
       parquet-<v>/<mart>.parquet, parquet-<v>/manifest.json
 
 The swap is atomic. Everything is written aside first (a `.partial` file and directory),
-checked against the warehouse, then put in place by rename: `os.replace` of the DuckDB file
-and of the `parquet` symlink. A reader opens either the old or the new file and resolves
-either the old or the new directory, never a mixture; a reader that has the old file open
-keeps reading it (Linux keeps a replaced file alive while it is open). A build that fails
-never gets here, and a publication that fails removes its partial files: the previous
-serving copy stays byte for byte. The previous parquet version is kept for readers still
-inside it; older ones are removed.
+checked against the warehouse, then put in place by rename: `os.replace` of the
+`serving.duckdb` symlink, then of the `parquet` symlink. A reader opens either the old or the
+new file and resolves either the old or the new directory, never a mixture; a reader that
+has the old file open keeps reading it, and a reconnect in the same process opens the new
+one (DuckDB keeps one instance per resolved path). A build that fails never gets here, and
+a publication that fails removes its partial files: the previous serving copy stays byte
+for byte. The previous version is kept for readers still inside it; older ones are removed.
 
 Usage: python scripts/publish_serving.py [--db PATH] [--serving-dir DIR]
 """
@@ -45,6 +46,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 # metricflow_: the time spines MetricFlow joins (`mf` on target serving).
 MART_PREFIXES = ("dim_", "fct_", "mart_", "dq_", "metricflow_")
 DATABASE_NAME = "serving.duckdb"
+DATABASE_VERSION_PREFIX = "serving-"
 PARQUET_LINK = "parquet"
 PARQUET_VERSION_PREFIX = "parquet-"
 MANIFEST_NAME = "manifest.json"
@@ -234,6 +236,17 @@ def remove_old_versions(serving_dir: Path, current: str) -> None:
             shutil.rmtree(serving_dir / name)
 
 
+def remove_old_database_versions(serving_dir: Path, current: str) -> None:
+    """The DuckDB files of versions before the previous one (a reader that has one open
+    keeps reading it: Linux keeps a removed file alive while it is open)."""
+    versions = sorted(path.name for path in serving_dir.glob(DATABASE_VERSION_PREFIX + "*.duckdb")
+                      if not path.is_symlink())
+    keep = {current, *[name for name in versions if name < current][-KEEP_PREVIOUS_VERSIONS:]}
+    for name in versions:
+        if name not in keep:
+            (serving_dir / name).unlink()
+
+
 def copying_connection() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB held to the build's limits (profiles.yml and its environment
     variables). With DuckDB's defaults (80% of RAM, insertion order kept) copying the marts
@@ -339,6 +352,8 @@ def publish(warehouse: Path, serving_dir: Path | None = None) -> Publication:
         parquet_aside = serving_dir / f"{PARQUET_VERSION_PREFIX}{version}{PARTIAL}"
         parquet_final = serving_dir / f"{PARQUET_VERSION_PREFIX}{version}"
         link_aside = serving_dir / f".{PARQUET_LINK}.{version}{PARTIAL}"
+        database_final = serving_dir / f"{DATABASE_VERSION_PREFIX}{version}.duckdb"
+        database_link_aside = serving_dir / f".{DATABASE_NAME}.{version}.link{PARTIAL}"
         database_swapped = False
         try:
             parquet_aside.mkdir()
@@ -348,7 +363,12 @@ def publish(warehouse: Path, serving_dir: Path | None = None) -> Publication:
             # The swap: each step is one atomic rename. The parquet version directory is
             # complete before its name appears; the DuckDB file, then the link, switch over.
             parquet_aside.rename(parquet_final)
-            os.replace(database_aside, serving_dir / DATABASE_NAME)
+            # Each version has its own file behind the link: DuckDB keeps one instance per
+            # resolved path in a process, so a reconnect there opens the new version even
+            # while a connection to the old one is still open.
+            database_aside.rename(database_final)
+            os.symlink(database_final.name, database_link_aside)
+            os.replace(database_link_aside, serving_dir / DATABASE_NAME)
             database_swapped = True
             os.symlink(parquet_final.name, link_aside)
             os.replace(link_aside, link)
@@ -356,10 +376,13 @@ def publish(warehouse: Path, serving_dir: Path | None = None) -> Publication:
         except BaseException:
             remove_partials(serving_dir)
             # The manifest of a swapped DuckDB file names this version's parquet directory.
-            if parquet_final.exists() and not database_swapped:
-                shutil.rmtree(parquet_final)
+            if not database_swapped:
+                if parquet_final.exists():
+                    shutil.rmtree(parquet_final)
+                database_final.unlink(missing_ok=True)
             raise
         remove_old_versions(serving_dir, parquet_final.name)
+        remove_old_database_versions(serving_dir, database_final.name)
     return Publication(serving_dir, version, tuple(marts), time.monotonic() - started)
 
 

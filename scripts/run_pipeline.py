@@ -12,6 +12,11 @@ On a target whose dbt snapshots are disabled (Spark without Delta: README "Scali
 the history is the set-based replay model itself, rebuilt by the build: the runner only
 builds. The serving copy and the dashboard are published from a DuckDB build only.
 
+Exit code: 0 when the serving copy was published from this run; 1 when nothing was
+published (a failed build, or a data-quality error about what is new in this run: the
+message names each one and how to acknowledge it). The previous serving copy then stays
+in place and readable.
+
 Usage: python scripts/run_pipeline.py [--raw-dir DIR] [--db PATH] [--target NAME]
                                       [--skip-build] [--day-by-day] [--full-rebuild]
 """
@@ -241,15 +246,27 @@ def _snapshot_and_build(settings: Settings, dbt: Dbt, started: float, build: boo
         flags = WARN_ERROR if warn_error else []
         dbt.invoke("test_history", *flags, "test", "--select", CONTACTS_CONDENSED, SNAPSHOT,
                    *(["--exclude", REPLAY_CHECK] if loads_at_once else []))
-        newest = export_vars(landed[-1], previous_day.get(landed[-1])) if landed else "{}"
-        dbt.invoke("build", *flags, "build", "--exclude", CONTACTS_REPEATS, CONTACTS_CONDENSED, SNAPSHOT,
-                   "--vars", newest)
-        print(f"build done in {time.monotonic() - started:.1f} s", flush=True)
-        # Only a successful build reaches this: publish the serving copy, then the dashboard.
         sys.path.insert(0, str(PROJECT_DIR))
-        from scripts import publish_serving
+        from scripts import publish_serving, quality_gate
         from scripts.dashboard.render import render_after_publish
 
+        serving_dir = publish_serving.serving_dir_for(settings.db_path)
+        through = quality_gate.published_through(serving_dir / publish_serving.DATABASE_NAME)
+        gate = {"dq_new_files_loaded_after": through.isoformat(sep=" ")} if through else {}
+        newest = (export_vars(landed[-1], previous_day.get(landed[-1]), **gate) if landed
+                  else json.dumps(gate))
+        try:
+            dbt.invoke("build", *flags, "build", "--exclude", CONTACTS_REPEATS,
+                       CONTACTS_CONDENSED, SNAPSHOT, "--vars", newest)
+        except SystemExit as failure:
+            publish_serving.release_dbt_connections()
+            findings = quality_gate.blocking_findings(settings.db_path)
+            if findings:
+                raise SystemExit(quality_gate.failure_message(findings, serving_dir)) from None
+            raise SystemExit(f"{failure.code}\nNothing was published; the previous serving copy "
+                             f"in {serving_dir} is kept.") from None
+        print(f"build done in {time.monotonic() - started:.1f} s", flush=True)
+        # Only a successful build reaches this: publish the serving copy, then the dashboard.
         publishing = time.monotonic()
         render_after_publish(publish_serving.publish_after_build(settings.db_path))
         dbt.steps.append({"phase": "publish", "args": [], "nodes": [],

@@ -147,12 +147,11 @@
     select
         scenarios.scenario,
         transitions.from_state as state,
-        sum(
-            transitions.probability * case
-                when transitions.to_state = '(conversion)' then 1
-                else coalesce(absorption.conversion_probability, 0)
-            end
-        ) as conversion_probability
+        {{ exact_sum(
+            "transitions.probability * case when transitions.to_state = '(conversion)' then 1"
+            ~ " else coalesce(absorption.conversion_probability, 0) end",
+            18,
+        ) }} as conversion_probability
     from {{ transitions }} as transitions
     cross join ({{ markov_scenarios_sql(transitions) }}) as scenarios
     left join {{ absorption }} as absorption

@@ -1,6 +1,7 @@
 {% macro check_landing_zone() %}
     {#- Fails the run when a landing-zone file breaks the contract: a folder without files, a
-        file that is not parquet, or a file missing a column its source declares. Extra
+        file that is not parquet, a file whose name carries no export day, or a file missing
+        a column its source declares. Extra
         columns are allowed (sources add fields). -#}
     {%- if not execute or var('skip_landing_zone_check', false) -%}
         {{ return('') }}
@@ -20,6 +21,12 @@
                 "Landing zone: file '" ~ file.replace(raw_dir ~ '/', '') ~ "' is not a parquet file"
                 ~ " (only <table>_YYYY-MM-DD.parquet files belong in " ~ folder ~ ")"
             ) }}
+        {%- endfor -%}
+        {%- for file in files -%}
+            {%- set name_error = landing_file_name_error(raw_dir, folder, file) -%}
+            {%- if name_error -%}
+                {{ exceptions.raise_compiler_error(name_error) }}
+            {%- endif -%}
         {%- endfor -%}
         {%- if declared | length > 0 -%}
             {%- for row in landing_zone_missing_columns(raw_dir, folder, declared) -%}

@@ -18,6 +18,9 @@
         {{ dbt.safe_cast(column, 'double') }}
     {%- elif kind == 'bool' -%}
         {{ dbt.safe_cast(column, api.Column.translate_type('boolean')) }}
+    {%- elif kind == 'local_ts' -%}
+        {#- calltracking's local time as text, or as a timestamp written without zone -#}
+        {{ local_text_to_utc(column, var('calltracking_tz', 'Europe/Moscow')) }}
     {%- elif kind == 'date' -%}
         {{ dbt.safe_cast(column, api.Column.translate_type('date')) }}
     {%- else -%}
@@ -28,10 +31,12 @@
 
 {% macro unparseable_column(parsed) -%}
     {#- The first recorded column whose raw value is present but does not parse to its
-        contract type (a file that wrote the column with another type), or null. -#}
+        contract type (a file that wrote the column with another type), with the physical
+        type found, or null. -#}
     case
         {%- for column, kind in parsed %}
-        when {{ column }} is not null and {{ cast_as(column, kind) }} is null then '{{ column }}'
+        when {{ column }} is not null and {{ cast_as(column, kind) }} is null
+            then '{{ column }} (found ' || typeof({{ column }}) || ')'
         {%- endfor %}
     end
 {%- endmacro %}

@@ -22,11 +22,22 @@
 {%- endmacro %}
 
 {% macro default__local_text_to_utc(column, time_zone) -%}
-    timezone('UTC', timezone('{{ time_zone }}', try_strptime(trim({{ column }}), '%d.%m.%Y %H:%M:%S')))
+    {#- The contract's text, or the same wall-clock time written as a timestamp (or ISO
+        text) without zone: both read as local time. A value with a zone is an instant. -#}
+    case
+        when typeof({{ column }}) = 'TIMESTAMP WITH TIME ZONE' then {{ default__to_utc(column) }}
+        else timezone('UTC', timezone('{{ time_zone }}', coalesce(
+            try_strptime(trim(cast({{ column }} as varchar)), '%d.%m.%Y %H:%M:%S'),
+            try_cast(cast({{ column }} as varchar) as timestamp)
+        )))
+    end
 {%- endmacro %}
 
 {% macro spark__local_text_to_utc(column, time_zone) -%}
-    to_utc_timestamp(try_to_timestamp(trim({{ column }}), 'dd.MM.yyyy HH:mm:ss'), '{{ time_zone }}')
+    to_utc_timestamp(coalesce(
+        try_to_timestamp(trim(cast({{ column }} as string)), 'dd.MM.yyyy HH:mm:ss'),
+        try_cast(cast({{ column }} as string) as timestamp)
+    ), '{{ time_zone }}')
 {%- endmacro %}
 
 

@@ -313,3 +313,6 @@ def test_old_parquet_versions_are_removed_but_the_previous_one_is_kept(
     assert sorted(path.name for path in serving.glob("parquet-*")) == \
         [f"parquet-{version}" for version in versions[1:]]
     assert os.readlink(serving / "parquet") == f"parquet-{versions[-1]}"
+    assert sorted(path.name for path in serving.glob("serving-*.duckdb")) == \
+        [f"serving-{version}.duckdb" for version in versions[1:]]
+    assert os.readlink(serving / "serving.duckdb") == f"serving-{versions[-1]}.duckdb"

@@ -58,7 +58,8 @@ positioned as (
         row_number() over (partition by lead_id order by touched_at, touch_id) as touch_position,
         count(*) over (partition by lead_id) as path_length,
         power(cast(2 as double), -age_days / 7) as decay_weight,
-        sum(power(cast(2 as double), -age_days / 7)) over (partition by lead_id) as decay_total
+        {{ exact_sum('power(cast(2 as double), -age_days / 7)', 18, 'partition by lead_id') }}
+            as decay_total
     from credited_touches
 ),
 

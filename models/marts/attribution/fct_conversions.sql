@@ -50,7 +50,8 @@ lead_deals as (
         max(
             case when deals.status = 'won' then 5 else coalesce(stage_depth.depth, 0) end
         ) as depth,
-        sum(case when deals.status = 'won' then deals.amount_rub else 0 end) as revenue_rub,
+        {{ exact_sum("case when deals.status = 'won' then deals.amount_rub else 0 end") }}
+            as revenue_rub,
         count(*) as deals
     from deals
     left join stage_depth

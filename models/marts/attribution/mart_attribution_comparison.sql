@@ -18,10 +18,13 @@ pivoted as (
         month,
         channel,
         utm_campaign,
-        sum(case when model = 'last_click' then leads else 0 end) as leads_last_click,
-        sum(case when model = 'linear' then leads else 0 end) as leads_linear,
-        sum(case when model = 'last_click' then revenue_rub else 0 end) as revenue_last_click,
-        sum(case when model = 'linear' then revenue_rub else 0 end) as revenue_linear
+        {{ exact_sum("case when model = 'last_click' then leads else 0 end") }}
+            as leads_last_click,
+        {{ exact_sum("case when model = 'linear' then leads else 0 end") }} as leads_linear,
+        {{ exact_sum("case when model = 'last_click' then revenue_rub else 0 end") }}
+            as revenue_last_click,
+        {{ exact_sum("case when model = 'linear' then revenue_rub else 0 end") }}
+            as revenue_linear
     from performance
     group by month, channel, utm_campaign
 ),

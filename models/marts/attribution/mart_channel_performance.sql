@@ -127,13 +127,13 @@ summed as (
         utm_medium,
         utm_campaign,
         model,
-        sum(spend_rub) as spend_rub,
+        {{ exact_sum('spend_rub') }} as spend_rub,
         cast(sum(impressions) as {{ dbt.type_bigint() }}) as impressions,
         cast(sum(clicks) as {{ dbt.type_bigint() }}) as clicks,
         {%- for level in levels %}
-            sum({{ level }}) as {{ level }},
+            {{ exact_sum(level) }} as {{ level }},
         {%- endfor %}
-        sum(revenue_rub) as revenue_rub,
+        {{ exact_sum('revenue_rub') }} as revenue_rub,
         cast(sum(assisted_conversions) as {{ dbt.type_bigint() }}) as assisted_conversions
     from facts
     group by month, channel, utm_source, utm_medium, utm_campaign, model

@@ -37,10 +37,10 @@ summed as (
         period,
         channel,
         model,
-        sum(spend_rub) as spend_rub,
-        sum(revenue_rub) as revenue_rub,
-        sum(leads) as leads,
-        sum(won) as won
+        {{ exact_sum('spend_rub') }} as spend_rub,
+        {{ exact_sum('revenue_rub') }} as revenue_rub,
+        {{ exact_sum('leads') }} as leads,
+        {{ exact_sum('won') }} as won
     from periods
     group by period_grain, period, channel, model
 ),

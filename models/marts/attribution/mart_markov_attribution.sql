@@ -128,7 +128,7 @@ transition_counts as (
         from_state,
         to_state,
         sum(transitions) as transitions,
-        sum(revenue_rub) as revenue_rub
+        {{ exact_sum('revenue_rub') }} as revenue_rub
     from moves
     group by from_state, to_state
 ),
@@ -178,7 +178,7 @@ chain_totals as (
             sum(case when to_state = '(conversion)' then transitions else 0 end)
             as {{ dbt.type_bigint() }}
         ) as chain_conversions,
-        sum(case when to_state = '(conversion)' then revenue_rub else 0 end)
+        {{ exact_sum("case when to_state = '(conversion)' then revenue_rub else 0 end") }}
             as chain_revenue_rub
     from chain_transitions
 ),
@@ -209,7 +209,8 @@ channel_shares as (
         conversion_probability,
         conversion_probability_without_channel,
         removal_effect,
-        removal_effect / nullif(sum(removal_effect) over (), 0) as removal_effect_share
+        removal_effect / nullif({{ exact_sum('removal_effect', 18, ' ') }}, 0)
+            as removal_effect_share
     from removal_effects
 ),
 
@@ -238,7 +239,7 @@ untouched_conversions as (
         cast(null as double) as removal_effect,
         cast(null as double) as removal_effect_share,
         cast(count(*) as double) as attributed_conversions,
-        cast(sum(conversions.revenue_rub) as double) as attributed_revenue,
+        {{ exact_sum('conversions.revenue_rub') }} as attributed_revenue,
         cast(null as double) as conversion_probability,
         cast(null as double) as conversion_probability_without_channel,
         cast(null as {{ dbt.type_bigint() }}) as chain_paths,

@@ -36,9 +36,10 @@ leads_by_day as (
         count(case when conversions.calltracking_link = 'id' then 1 end) as leads_by_id,
         count(case when conversions.calltracking_link = 'phone_and_time' then 1 end)
             as leads_by_phone,
-        sum(conversions.revenue_rub) as revenue_rub,
-        sum(case when last_click.channel = '(none)' then conversions.revenue_rub else 0 end)
-            as revenue_without_touch_rub
+        {{ exact_sum('conversions.revenue_rub') }} as revenue_rub,
+        {{ exact_sum(
+            "case when last_click.channel = '(none)' then conversions.revenue_rub else 0 end"
+        ) }} as revenue_without_touch_rub
     from conversions
     inner join last_click
         on conversions.lead_id = last_click.lead_id
@@ -68,9 +69,10 @@ touched_utm_months as (
 spend_by_day as (
     select
         ad_costs.cost_date as day,
-        sum(ad_costs.cost_rub) as spend_rub,
-        sum(case when touched_utm_months.month is not null then ad_costs.cost_rub else 0 end)
-            as matched_spend_rub
+        {{ exact_sum('ad_costs.cost_rub') }} as spend_rub,
+        {{ exact_sum(
+            'case when touched_utm_months.month is not null then ad_costs.cost_rub else 0 end'
+        ) }} as matched_spend_rub
     from ad_costs
     left join touched_utm_months
         on

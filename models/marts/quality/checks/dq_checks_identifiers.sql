@@ -1,18 +1,11 @@
-{#- Identifier and reference-code checks: emails and phones present but invalid (per table
-    and file day), identifiers excluded from stitching as shared (as of the newest file
-    day), and brand or specialty codes outside the reference seeds. -#}
+{#- Identifier checks: emails and phones present but invalid (per table and file day), and
+    identifiers excluded from stitching as shared (as of the newest file day). -#}
 {%- set identifier_columns = [
     ('stg_crm__contacts', 'crm/contacts', ['email', 'phone']),
     ('stg_esp__events', 'esp/events', ['email']),
     ('stg_crm__leads', 'crm/leads', ['email', 'phone']),
     ('stg_calltracking__calls', 'calltracking/calls', ['caller_phone']),
     ('stg_calltracking__requests', 'calltracking/requests', ['email', 'phone']),
-] -%}
-{%- set reference_columns = [
-    ('stg_crm__contacts', 'crm/contacts', 'specialty', 'specialties', 'specialty_code'),
-    ('stg_esp__campaigns', 'esp/campaigns', 'brand_code', 'brands', 'brand_code'),
-    ('stg_crm__leads', 'crm/leads', 'brand_code', 'brands', 'brand_code'),
-    ('stg_crm__activities', 'crm/activities', 'brand_code', 'brands', 'brand_code'),
 ] -%}
 with
 
@@ -65,24 +58,6 @@ invalid_identifiers as (
     {%- endfor %}
 ),
 
-unknown_codes as (
-    {%- for model, table, column, seed, seed_column in reference_columns %}
-        select
-            rows_with_code.{{ 'export_date' if table == 'crm/contacts' else '_file_date' }} as day,
-            '{{ table }}.{{ column }}' as check_scope,
-            count(case when reference.{{ seed_column }} is null then 1 end) as unknown_rows,
-            count(*) as rows_with_code
-        from {{ ref(model) }} as rows_with_code
-        left join {{ ref(seed) }} as reference
-            on rows_with_code.{{ column }} = reference.{{ seed_column }}
-        where rows_with_code.{{ column }} is not null
-        group by 1
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
-),
-
 newest_file_day as (
     select max(file_date) as day from accounting
 ),
@@ -126,14 +101,6 @@ checks as (
         cast(invalid_values as double) as numerator,
         cast(present_values as double) as denominator
     from invalid_identifiers
-    union all
-    select
-        day,
-        'unknown_reference_codes',
-        check_scope,
-        unknown_rows,
-        rows_with_code
-    from unknown_codes
     union all
     select
         newest_file_day.day,

@@ -1,14 +1,11 @@
-{#- Landing-zone checks: rows rejected and duplicates dropped per table and file day, and
-    the freshness lag of every table on every calendar day between the first and the last
-    file day (a table is fresh on a day when it has a file of that day). -#}
+{#- Landing-zone checks: rows rejected and duplicates dropped per table and file day; each
+    table's freshness lag, judged once for the run: days between its newest file and the
+    newest file of the whole landing zone; and every loaded file that changed or vanished
+    since it was loaded (dq_landing_files). -#}
 with
 
 accounting as (
     select * from {{ ref('dq_row_accounting') }}
-),
-
-calendar as (
-    select * from {{ ref('dim_date') }}
 ),
 
 rows_by_table_day as (
@@ -23,36 +20,26 @@ rows_by_table_day as (
     group by 1, 2
 ),
 
-file_day_range as (
+files as (
+    select * from {{ ref('dq_landing_files') }}
+),
+
+present_files as (
+    select * from files
+    where file_status <> 'missing'
+),
+
+landing_zone_day as (
+    {#- the newest export day of the whole landing zone: the day this run is judged on -#}
+    select max(file_date) as day from present_files
+),
+
+newest_file_by_table as (
     select
-        min(day) as first_day,
-        max(day) as last_day
-    from rows_by_table_day
-),
-
-tables as (
-    select distinct source_table from rows_by_table_day
-),
-
-days as (
-    select calendar.date as day
-    from calendar
-    inner join file_day_range
-        on calendar.date between file_day_range.first_day and file_day_range.last_day
-),
-
-newest_file_by_day as (
-    select
-        days.day,
-        tables.source_table,
-        max(rows_by_table_day.day) as newest_file_day
-    from days
-    cross join tables
-    inner join rows_by_table_day
-        on
-            tables.source_table = rows_by_table_day.source_table
-            and days.day >= rows_by_table_day.day
-    group by 1, 2
+        table_name,
+        max(file_date) as newest_file_day
+    from present_files
+    group by 1
 ),
 
 checks as (
@@ -73,12 +60,22 @@ checks as (
     from rows_by_table_day
     union all
     select
-        day,
+        landing_zone_day.day,
         'freshness_lag_days',
-        source_table,
-        {{ dbt.datediff('newest_file_day', 'day', 'day') }},
+        newest_file_by_table.table_name,
+        {{ dbt.datediff('newest_file_by_table.newest_file_day', 'landing_zone_day.day', 'day') }},
         null
-    from newest_file_by_day
+    from newest_file_by_table
+    cross join landing_zone_day
+    union all
+    select
+        file_date,
+        'landing_file_changed',
+        table_name,
+        1,
+        null
+    from files
+    where file_status <> 'loaded'
 )
 
 select * from checks

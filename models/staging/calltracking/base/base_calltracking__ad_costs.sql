@@ -25,7 +25,8 @@ checked as {{ not_materialized() }} (
         case
             when cost_rub < 0 then 'negative cost_rub'
             else {{ reject_reason(
-                required=['cost_date', 'utm_source', 'utm_medium', 'utm_campaign', 'cost_rub']
+                required=['cost_date', 'utm_source', 'utm_medium', 'utm_campaign', 'cost_rub'],
+                event_time='cost_date'
             ) }}
         end as _reject_reason
     from typed

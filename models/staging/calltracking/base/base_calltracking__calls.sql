@@ -14,8 +14,7 @@ typed as {{ not_materialized() }} (
         {{ is_invalid_identifier('caller_phone', normalize_phone('caller_phone')) }}
             as is_phone_invalid,
         {{ cast_as('call_started_at', 'str') }} as call_started_at_local_text,
-        {{ local_text_to_utc('call_started_at', var('calltracking_tz', 'Europe/Moscow')) }}
-            as call_started_at,
+        {{ cast_as('call_started_at', 'local_ts', parsed) }} as call_started_at,
         {{ cast_as('duration_sec', 'int', parsed) }} as duration_sec,
         {{ cast_as('is_answered', 'bool', parsed) }} as is_answered,
         {{ cast_as('is_unique', 'bool', parsed) }} as is_unique,
@@ -31,7 +30,10 @@ typed as {{ not_materialized() }} (
 checked as {{ not_materialized() }} (
     select
         *,
-        {{ reject_reason(required=['call_id', 'call_started_at']) }} as _reject_reason
+        {{ reject_reason(
+            required=['call_id', 'call_started_at'],
+            event_time='call_started_at'
+        ) }} as _reject_reason
     from typed
 ),
 

@@ -27,7 +27,8 @@ checked as {{ not_materialized() }} (
         *,
         {{ reject_reason(
             required=['request_id', 'created_at'],
-            enums={'request_type': enum_values('calltracking/requests', 'request_type')}
+            enums={'request_type': enum_values('calltracking/requests', 'request_type')},
+            event_time='created_at'
         ) }} as _reject_reason
     from typed
 ),

@@ -26,7 +26,10 @@ typed as {{ not_materialized() }} (
 checked as {{ not_materialized() }} (
     select
         *,
-        {{ reject_reason(required=['session_id', 'started_at']) }} as _reject_reason
+        {{ reject_reason(
+            required=['session_id', 'started_at'],
+            event_time='started_at'
+        ) }} as _reject_reason
     from typed
 ),
 

@@ -25,7 +25,8 @@ checked as {{ not_materialized() }} (
         *,
         {{ reject_reason(
             required=['activity_id', 'occurred_at'],
-            enums={'activity_type': enum_values('crm/activities', 'activity_type')}
+            enums={'activity_type': enum_values('crm/activities', 'activity_type')},
+            event_time='occurred_at'
         ) }} as _reject_reason
     from typed
 ),

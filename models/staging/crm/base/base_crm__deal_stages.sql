@@ -20,7 +20,8 @@ checked as {{ not_materialized() }} (
         *,
         {{ reject_reason(
             required=['deal_id', 'entered_at'],
-            enums={'stage': enum_values('crm/deal_stages', 'stage')}
+            enums={'stage': enum_values('crm/deal_stages', 'stage')},
+            event_time='entered_at'
         ) }} as _reject_reason
     from typed
 ),

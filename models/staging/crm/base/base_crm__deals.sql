@@ -24,7 +24,8 @@ checked as {{ not_materialized() }} (
         *,
         {{ reject_reason(
             required=['deal_id', 'created_at'],
-            enums={'status': enum_values('crm/deals', 'status')}
+            enums={'status': enum_values('crm/deals', 'status')},
+            event_time='created_at'
         ) }} as _reject_reason
     from typed
 ),

@@ -28,7 +28,8 @@ checked as {{ not_materialized() }} (
         *,
         {{ reject_reason(
             required=['lead_id', 'created_at'],
-            enums={'lead_channel': enum_values('crm/leads', 'lead_channel')}
+            enums={'lead_channel': enum_values('crm/leads', 'lead_channel')},
+            event_time='created_at'
         ) }} as _reject_reason
     from typed
 ),

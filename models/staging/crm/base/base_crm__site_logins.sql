@@ -19,7 +19,10 @@ typed as {{ not_materialized() }} (
 checked as {{ not_materialized() }} (
     select
         *,
-        {{ reject_reason(required=['login_id', 'logged_in_at']) }} as _reject_reason
+        {{ reject_reason(
+            required=['login_id', 'logged_in_at'],
+            event_time='logged_in_at'
+        ) }} as _reject_reason
     from typed
 ),
 

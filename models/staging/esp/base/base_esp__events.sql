@@ -29,13 +29,45 @@ checked as {{ not_materialized() }} (
         *,
         {{ reject_reason(
             required=['event_id', 'campaign_id', 'event_at'],
-            enums={'event_type': enum_values('esp/events', 'event_type')}
+            enums={'event_type': enum_values('esp/events', 'event_type')},
+            event_time='event_at'
         ) }} as _reject_reason
     from typed
 ),
 
+sends as (
+    select
+        campaign_id as send_campaign_id,
+        coalesce(contact_id, 'email:' || coalesce(email, '')) as send_recipient,
+        min(event_at) as sent_at
+    from checked
+    where event_type = 'sent' and _reject_reason is null
+    group by 1, 2
+),
+
+sequenced as {{ not_materialized() }} (
+    {#- an event of a send cannot happen before the send (same campaign and recipient) -#}
+    select
+        {{ select_all_except(
+            ['_reject_reason', 'send_campaign_id', 'send_recipient', 'sent_at']
+        ) }},
+        coalesce(
+            checked._reject_reason,
+            case
+                when checked.event_type <> 'sent' and checked.event_at < sends.sent_at
+                    then 'implausible event_at: before its send'
+            end
+        ) as _reject_reason
+    from checked
+    left join sends
+        on
+            checked.campaign_id = sends.send_campaign_id
+            and coalesce(checked.contact_id, 'email:' || coalesce(checked.email, ''))
+            = sends.send_recipient
+),
+
 flagged as (
-    {{ flag_duplicates('checked', ['event_id']) }}
+    {{ flag_duplicates('sequenced', ['event_id']) }}
 )
 
 select * from flagged
