@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from conftest import DEMO_RAW, PROJECT_DIR
-from dbt_helpers import dbt_env, run_dbt
+from dbt_helpers import DBT, dbt_env, run_dbt
 from semantic_expected import CHECKS, MODELS, compare, raw_totals, read_db
 
 MF = str(Path(sys.executable).parent / "mf")
@@ -48,9 +48,14 @@ def query_key(command: str) -> tuple[str, str, str | None]:
     return option(command, "--metrics"), option(command, "--group-by"), option(command, "--where")
 
 
+# `mf` reads target/semantic_manifest.json whatever DBT_TARGET_PATH says (the pytest workers
+# have their own target folders): the parse it reads writes there too.
+MF_TARGET = {"DBT_TARGET_PATH": str(PROJECT_DIR / "target")}
+
+
 def run_mf(args: list[str], db: Path, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [MF, *args], cwd=PROJECT_DIR, env={**dbt_env(DEMO_RAW, db), **env},
+        [MF, *args], cwd=PROJECT_DIR, env={**dbt_env(DEMO_RAW, db), **MF_TARGET, **env},
         capture_output=True, text=True, check=False, timeout=600,
     )
 
@@ -59,7 +64,11 @@ def run_mf(args: list[str], db: Path, **env: str) -> subprocess.CompletedProcess
 def mf_results(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Runs every README command once (queries also write --csv); returns command → result.
     `dbt parse` first, so target/semantic_manifest.json is this checkout's."""
-    parsed = run_dbt(["parse", "--warn-error"], DEMO_RAW, demo_warehouse)
+    parsed = subprocess.run(
+        [DBT, "parse", "--warn-error"], cwd=PROJECT_DIR,
+        env={**dbt_env(DEMO_RAW, demo_warehouse), **MF_TARGET},
+        capture_output=True, text=True, check=False,
+    )
     assert parsed.returncode == 0, parsed.stdout[-3000:] + parsed.stderr[-3000:]
     out_dir = tmp_path_factory.mktemp("mf")
     results: dict[str, tuple[subprocess.CompletedProcess[str], pd.DataFrame | None]] = {}
