@@ -369,6 +369,11 @@ period_summaries as (
         max(case when replicate = 0 then value end) as estimate,
         {{ percentile_value('case when replicate > 0 then value end', 0.025) }} as ci_low,
         {{ percentile_value('case when replicate > 0 then value end', 0.975) }} as ci_high,
+        coalesce(
+            min(case when replicate > 0 then value end)
+            < max(case when replicate > 0 then value end),
+            false
+        ) as replicates_vary,
         {{ percentile_value('case when replicate > 0 then value - reference_value end', 0.025) }}
             as difference_low,
         {{ percentile_value('case when replicate > 0 then value - reference_value end', 0.975) }}
@@ -401,6 +406,7 @@ period_decisions as (
             when period_summaries.decision = 'lead_share' then period_summaries.ci_high
             else {{ safe_divide(1, 'period_summaries.ci_low') }}
         end as ci_high,
+        period_summaries.replicates_vary,
         case
             {%- for level in levels %}
                 when period_summaries.decision = 'cpl_{{ level }}' then lead_counts.{{ level }}
@@ -442,6 +448,11 @@ comparison_decisions as (
         max(case when replicate = 0 then value end) as estimate,
         {{ percentile_value('case when replicate > 0 then value end', 0.025) }} as ci_low,
         {{ percentile_value('case when replicate > 0 then value end', 0.975) }} as ci_high,
+        coalesce(
+            min(case when replicate > 0 then value end)
+            < max(case when replicate > 0 then value end),
+            false
+        ) as replicates_vary,
         max(n) as n
     from comparison_values
     group by decision, month, channel, utm_campaign
@@ -458,6 +469,7 @@ all_decisions as (
         estimate,
         ci_low,
         ci_high,
+        replicates_vary,
         n,
         {{ method }} as method,
         verdict
@@ -473,6 +485,7 @@ all_decisions as (
         estimate,
         ci_low,
         ci_high,
+        replicates_vary,
         n,
         {{ method }} as method,
         case
