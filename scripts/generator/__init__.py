@@ -229,9 +229,9 @@ def generate(out_dir: Path, days: int = 90, contacts: int = 2500, scale: float =
             bar.set_description(f"writing {folder}")
             table = TABLES_BY_FOLDER[folder]
             counts[folder] = 0
-            # Day 0 always gets a file (empty if need be): the contract wants one or more files
-            # per table, and a small zone may have no deals, say, on any day.
-            for d in sorted({0, *spool.iter_days()}):
+            # A table with no rows on any day still gets one (empty) file on day 0: the
+            # contract wants one or more files per table (a small zone may have no deals).
+            for d in list(spool.iter_days()) or [0]:
                 rows = spool.assemble(d)
                 for kind, col in IDENTIFIER_COLUMNS.get(folder, ()):
                     seen.add(kind, rows.column(col))

@@ -46,7 +46,7 @@ def test_both_runs_succeed(tiny: tuple[Path, dict[str, Any]]) -> None:
 def test_report_has_the_row_counts_of_every_raw_table(tiny: tuple[Path, dict[str, Any]]) -> None:
     root, result = tiny
     counted = rows_by_reading(root / "work" / "data" / "raw")
-    assert all(n > 0 for n in counted.values()), counted
+    assert set(counted) == {t.folder for t in TABLES} and sum(counted.values()) > 0, counted
     assert {folder: c["rows"] for folder, c in result["rows"].items()} == counted
     assert result["scan_floor_rows"] == counted
     report = (root / "benchmarks.md").read_text()
