@@ -1,20 +1,17 @@
 """The steps of `make build` (scripts/run_pipeline.py), cut where Dagster shows them.
 
-`run_pipeline.run()` does three things in one process: it records every pending contacts
-export in the snapshot, runs the final `dbt build`, and publishes. Dagster runs the same
-three as separate assets: the functions here call the runner's own functions, with its
-arguments, in its order. What the runner does not expose as a function (the sequence inside
-run()) is restated in record_contact_history(); tests/orchestration checks the outcome.
+`run_pipeline.run()` runs three steps in one process: it records every pending contacts
+export in the snapshot (record_history), runs the final `dbt build` (final_build_args),
+and publishes. Dagster runs the same three as separate assets, through the runner's own
+functions.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 if str(PROJECT_DIR) not in sys.path:
@@ -23,14 +20,8 @@ if str(PROJECT_DIR) not in sys.path:
 from scripts import publish_serving  # noqa: E402
 from scripts import run_pipeline as runner  # noqa: E402
 
-# Built by the history step and left out of the final build (runner.run excludes them too).
-HISTORY_NODES = (runner.CONTACTS_REPEATS, runner.CONTACTS_CONDENSED, runner.SNAPSHOT)
-
-
-@dataclass(frozen=True)
-class History:
-    days: tuple[dt.date, ...]
-    loaded_in_one_pass: bool
+HISTORY_NODES = runner.HISTORY_NODES
+T = TypeVar("T")
 
 
 def settings() -> runner.Settings:
@@ -40,65 +31,38 @@ def settings() -> runner.Settings:
     if resolved.target != "duckdb":
         raise RuntimeError(f"DBT_TARGET={resolved.target}: the daily job publishes a DuckDB "
                            "build; on Spark run dbt on the cluster (docs/scaling.md)")
-    os.environ["MW_RAW_DIR"] = str(resolved.raw_dir)
-    os.environ["MW_DUCKDB_PATH"] = str(resolved.db_path)
-    os.environ["DBT_TARGET"] = resolved.target
-    os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
+    runner.prepare(resolved)
     return resolved
 
 
-def previous_exports(raw_dir: Path, landed: list[dt.date]) -> dict[dt.date, dt.date | None]:
-    """For each export day, the newest earlier day whose export file holds rows."""
-    exported = runner.nonempty_export_days(raw_dir, landed)
-    return {day: max((before for before in exported if before < day), default=None)
-            for day in landed}
-
-
-def guarded(step: Callable[..., None], *args: object) -> None:
+def guarded(step: Callable[..., T], *args: object) -> T:
     """A runner step, with its SystemExit on a dbt failure turned into an error Dagster
     reports (SystemExit would end the whole run process)."""
     try:
-        step(*args)
+        return step(*args)
     except SystemExit as failed:
         raise RuntimeError(str(failed)) from None
 
 
-def record_contact_history(current: runner.Settings) -> History:
-    """runner.run() up to its final build: every pending export day into the snapshot (in
+def record_contact_history(current: runner.Settings) -> runner.History:
+    """The runner's contact-history step: every pending export day into the snapshot (in
     one pass when the snapshot is missing), then the tests of the history."""
-    os.chdir(PROJECT_DIR)
-    current.db_path.parent.mkdir(parents=True, exist_ok=True)
+    runner.prepare(current)
     dbt = runner.Dbt()
-    done_through = runner.last_snapshotted_day(current.db_path)
-    landed = runner.export_days(current.raw_dir)
-    days = runner.pending_days(landed, done_through)
-    previous = previous_exports(current.raw_dir, landed)
-    at_once = done_through is None and bool(days)
-    built_first = [f"+{runner.SNAPSHOT_INPUT}", f"+{runner.REPLAYED_KEYS}"]
-    built_first += [f"+{runner.SNAPSHOT_REPLAYED}"] if at_once else []
-    guarded(dbt.invoke, "before_snapshot", "build", "--quiet", "--select", *built_first,
-            "--exclude", "resource_type:test")
-    if at_once:
-        guarded(runner.bulk_load, dbt)
-    else:
-        for day in days:
-            guarded(runner.snapshot_day, dbt, day, previous.get(day))
-    guarded(dbt.invoke, "test_history", "test", "--select", runner.CONTACTS_CONDENSED, runner.SNAPSHOT,
-            *(["--exclude", runner.REPLAY_CHECK] if at_once else []))
+    try:
+        history = guarded(runner.record_history, current, dbt)
+    finally:
+        runner.write_run_record(dbt.steps, runner.run_record_path())
     # dbt-duckdb keeps the file open in this process; the final build is another process.
     publish_serving.release_dbt_connections()
-    return History(tuple(days), at_once)
+    return history
 
 
 def final_build_args(current: runner.Settings) -> list[str]:
-    """The runner's final `dbt build`, less the selection (the dbt assets carry it): the
-    newest export as literal dates, so the snapshot input reads only its files."""
-    landed = runner.export_days(current.raw_dir)
-    if not landed:
-        return ["build"]
-    newest = landed[-1]
-    return ["build", "--vars", runner.export_vars(newest, previous_exports(current.raw_dir,
-                                                                         landed)[newest])]
+    """The runner's final `dbt build` (the dbt assets carry its selection): the newest
+    export as literal dates, and the gate's files since the last publication."""
+    history = runner.History([], False, *runner.landed_exports(current.raw_dir))
+    return ["build", "--vars", runner.final_build_vars(current, history)]
 
 
 def publish(current: runner.Settings) -> publish_serving.Publication:

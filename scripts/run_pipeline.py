@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+if str(PROJECT_DIR) not in sys.path:
+    sys.path.insert(0, str(PROJECT_DIR))
 SNAPSHOT = "snp_crm__contacts"
 SNAPSHOT_RELATION = "snapshots.snp_crm__contacts"
 # Every dbt warning is an error, except a data test of severity warn: data-quality warnings
@@ -51,6 +53,8 @@ REPLAYED_KEYS = "int_contacts_snapshot_replayed_keys"
 # compares the snapshot with a replay of the exports: after a bulk load from that very
 # replay it can only pass
 REPLAY_CHECK = "assert_contacts_snapshot_matches_replay"
+# Built (and tested) by the history step, left out of the final build.
+HISTORY_NODES = (CONTACTS_REPEATS, CONTACTS_CONDENSED, SNAPSHOT)
 RUN_RECORD = "pipeline_run.json"
 EXPORT_FILE = re.compile(r"^contacts_(\d{4}-\d{2}-\d{2})\.parquet$")
 
@@ -185,46 +189,37 @@ def bulk_load(dbt: Dbt) -> None:
                f"{{snapshot_name: {SNAPSHOT}, history_model: {SNAPSHOT_REPLAYED}}}")
 
 
-def run(settings: Settings, build: bool = True, warn_error: bool = False,
-        day_by_day: bool = False) -> list[dt.date]:
-    """Snapshots the pending export days (all at once into a missing snapshot, unless
-    day_by_day), then builds everything; returns the days snapshotted."""
-    os.environ["MW_RAW_DIR"] = str(settings.raw_dir)
-    os.environ["MW_DUCKDB_PATH"] = str(settings.db_path)
-    os.environ["DBT_TARGET"] = settings.target
-    os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
-    os.chdir(PROJECT_DIR)
-    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+@dataclass(frozen=True)
+class History:
+    """What the contact-history step did: the export days it recorded (in one pass or day
+    by day), and every landed export day."""
 
-    started = time.monotonic()
-    dbt = Dbt()
-    try:
-        return _snapshot_and_build(settings, dbt, started, build, warn_error, day_by_day)
-    finally:
-        write_run_record(dbt.steps, run_record_path())
+    days: list[dt.date]
+    loaded_in_one_pass: bool
+    landed: list[dt.date]
+    previous_export: dict[dt.date, dt.date | None]
 
 
-def _snapshot_and_build(settings: Settings, dbt: Dbt, started: float, build: bool,
-                        warn_error: bool, day_by_day: bool) -> list[dt.date]:
-    if not dbt.has_snapshot:
-        if build:
-            dbt.invoke("build", *(WARN_ERROR if warn_error else []), "build")
-            print(f"build done in {time.monotonic() - started:.1f} s "
-                  f"(target {settings.target}, contact history replayed)", flush=True)
-        return []
-    if dbt.adapter_type != "duckdb":
-        raise SystemExit(f"target {settings.target}: the runner reads the snapshot's progress from "
-                         "DuckDB; on a Delta-capable cluster run `dbt snapshot` daily, then `dbt build`")
-    done_through = last_snapshotted_day(settings.db_path)
-    landed = export_days(settings.raw_dir)
-    days = pending_days(landed, done_through)
-    exported = nonempty_export_days(settings.raw_dir, landed)
-    previous_day = {day: max((before for before in exported if before < day), default=None)
+def landed_exports(raw_dir: Path) -> tuple[list[dt.date], dict[dt.date, dt.date | None]]:
+    """Every landed export day, and for each the newest earlier day whose file holds rows."""
+    landed = export_days(raw_dir)
+    exported = nonempty_export_days(raw_dir, landed)
+    return landed, {day: max((before for before in exported if before < day), default=None)
                     for day in landed}
+
+
+def record_history(settings: Settings, dbt: Dbt, test: bool = True,
+                   day_by_day: bool = False, warn_error: bool = False) -> History:
+    """Snapshots every pending export day (all at once into a missing snapshot, unless
+    day_by_day), then tests the history (unless test is false)."""
+    started = time.monotonic()
+    done_through = last_snapshotted_day(settings.db_path)
+    landed, previous = landed_exports(settings.raw_dir)
+    days = pending_days(landed, done_through)
     loads_at_once = done_through is None and bool(days) and not day_by_day
     # Checks the landing zone once and builds what the snapshot reads, and what its replay
     # check reads (a view that depends on the exports landed).
-    built_first = ([f"+{SNAPSHOT_INPUT}"] + ([f"+{REPLAYED_KEYS}"] if build else [])
+    built_first = ([f"+{SNAPSHOT_INPUT}"] + ([f"+{REPLAYED_KEYS}"] if test else [])
                    + ([f"+{SNAPSHOT_REPLAYED}"] if loads_at_once else []))
     dbt.invoke("before_snapshot", "build", "--quiet", "--select", *built_first,
                "--exclude", "resource_type:test")
@@ -235,43 +230,106 @@ def _snapshot_and_build(settings: Settings, dbt: Dbt, started: float, build: boo
               f"{time.monotonic() - started:.1f} s elapsed", flush=True)
     else:
         for number, day in enumerate(days, start=1):
-            snapshot_day(dbt, day, previous_day.get(day))
+            snapshot_day(dbt, day, previous.get(day))
             dbt.steps[-1]["days"] = 1
             print(f"snapshot {day}: day {number} of {len(days)}, "
                   f"{time.monotonic() - started:.1f} s elapsed", flush=True)
-    if build:
+    if test:
         # The tables above that read every contacts export, and the snapshot (it holds every
         # landed export: running it again merges the newest one for nothing), are tested,
-        # not built again; the snapshot input is the newest export, read alone.
-        flags = WARN_ERROR if warn_error else []
-        dbt.invoke("test_history", *flags, "test", "--select", CONTACTS_CONDENSED, SNAPSHOT,
+        # not built again by the final build.
+        dbt.invoke("test_history", *(WARN_ERROR if warn_error else []), "test",
+                   "--select", CONTACTS_CONDENSED, SNAPSHOT,
                    *(["--exclude", REPLAY_CHECK] if loads_at_once else []))
-        sys.path.insert(0, str(PROJECT_DIR))
-        from scripts import publish_serving, quality_gate
-        from scripts.dashboard.render import render_after_publish
+    return History(days, loads_at_once, landed, previous)
 
+
+def final_build_vars(settings: Settings, history: History) -> str:
+    """The --vars of the final build: the newest export as literal dates (the snapshot input
+    reads it alone), and the time of the last publication (the data-quality gate judges the
+    files loaded since)."""
+    from scripts import publish_serving, quality_gate
+
+    serving = publish_serving.serving_dir_for(settings.db_path) / publish_serving.DATABASE_NAME
+    through = quality_gate.published_through(serving)
+    gate = {"dq_new_files_loaded_after": through.isoformat(sep=" ")} if through else {}
+    newest = history.landed[-1] if history.landed else None
+    if newest is None:
+        return json.dumps(gate)
+    return export_vars(newest, history.previous_export.get(newest), **gate)
+
+
+def final_build_args(settings: Settings, history: History) -> list[str]:
+    """The final `dbt build`: everything but the history's own nodes, built before it."""
+    return ["build", "--exclude", *HISTORY_NODES, "--vars", final_build_vars(settings, history)]
+
+
+def final_build(settings: Settings, dbt: Dbt, history: History, warn_error: bool) -> None:
+    """The final build; on a failure, names every blocking data-quality finding."""
+    from scripts import publish_serving, quality_gate
+
+    try:
+        dbt.invoke("build", *(WARN_ERROR if warn_error else []),
+                   *final_build_args(settings, history))
+    except SystemExit as failure:
+        publish_serving.release_dbt_connections()
         serving_dir = publish_serving.serving_dir_for(settings.db_path)
-        through = quality_gate.published_through(serving_dir / publish_serving.DATABASE_NAME)
-        gate = {"dq_new_files_loaded_after": through.isoformat(sep=" ")} if through else {}
-        newest = (export_vars(landed[-1], previous_day.get(landed[-1]), **gate) if landed
-                  else json.dumps(gate))
-        try:
-            dbt.invoke("build", *flags, "build", "--exclude", CONTACTS_REPEATS,
-                       CONTACTS_CONDENSED, SNAPSHOT, "--vars", newest)
-        except SystemExit as failure:
-            publish_serving.release_dbt_connections()
-            findings = quality_gate.blocking_findings(settings.db_path)
-            if findings:
-                raise SystemExit(quality_gate.failure_message(findings, serving_dir)) from None
-            raise SystemExit(f"{failure.code}\nNothing was published; the previous serving copy "
-                             f"in {serving_dir} is kept.") from None
-        print(f"build done in {time.monotonic() - started:.1f} s", flush=True)
-        # Only a successful build reaches this: publish the serving copy, then the dashboard.
-        publishing = time.monotonic()
-        render_after_publish(publish_serving.publish_after_build(settings.db_path))
-        dbt.steps.append({"phase": "publish", "args": [], "nodes": [],
-                          "seconds": round(time.monotonic() - publishing, 3)})
-    return days
+        findings = quality_gate.blocking_findings(settings.db_path)
+        if findings:
+            raise SystemExit(quality_gate.failure_message(findings, serving_dir)) from None
+        raise SystemExit(f"{failure.code}\nNothing was published; the previous serving copy "
+                         f"in {serving_dir} is kept.") from None
+
+
+def publish(settings: Settings, dbt: Dbt) -> None:
+    """The serving copy, then the dashboard (only a successful build reaches this)."""
+    from scripts import publish_serving
+    from scripts.dashboard.render import render_after_publish
+
+    started = time.monotonic()
+    render_after_publish(publish_serving.publish_after_build(settings.db_path))
+    dbt.steps.append({"phase": "publish", "args": [], "nodes": [],
+                      "seconds": round(time.monotonic() - started, 3)})
+
+
+def prepare(settings: Settings) -> None:
+    """The environment every step runs in: dbt reads the landing zone, warehouse and target
+    from it."""
+    os.environ["MW_RAW_DIR"] = str(settings.raw_dir)
+    os.environ["MW_DUCKDB_PATH"] = str(settings.db_path)
+    os.environ["DBT_TARGET"] = settings.target
+    os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
+    os.chdir(PROJECT_DIR)
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def run(settings: Settings, build: bool = True, warn_error: bool = False,
+        day_by_day: bool = False) -> list[dt.date]:
+    """The contact history, then the final build and publishing; returns the days
+    snapshotted."""
+    prepare(settings)
+    started = time.monotonic()
+    dbt = Dbt()
+    try:
+        if not dbt.has_snapshot:
+            if build:
+                dbt.invoke("build", *(WARN_ERROR if warn_error else []), "build")
+                print(f"build done in {time.monotonic() - started:.1f} s "
+                      f"(target {settings.target}, contact history replayed)", flush=True)
+            return []
+        if dbt.adapter_type != "duckdb":
+            raise SystemExit(f"target {settings.target}: the runner reads the snapshot's progress "
+                             "from DuckDB; on a Delta-capable cluster run `dbt snapshot` daily, "
+                             "then `dbt build`")
+        history = record_history(settings, dbt, test=build, day_by_day=day_by_day,
+                                 warn_error=warn_error)
+        if build:
+            final_build(settings, dbt, history, warn_error)
+            print(f"build done in {time.monotonic() - started:.1f} s", flush=True)
+            publish(settings, dbt)
+        return history.days
+    finally:
+        write_run_record(dbt.steps, run_record_path())
 
 
 def remove_warehouse(db_path: Path) -> None:
