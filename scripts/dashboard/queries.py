@@ -23,6 +23,13 @@ TOP_CAMPAIGNS = 10
 OTHER_CAMPAIGNS = "(other campaigns)"
 # Campaign x segment pairs of the uplift mart the page embeds (most treated contacts first).
 TOP_UPLIFT_PAIRS = 300
+SIGNIFICANT_DIGITS = 12
+
+
+def compact(value: float | Decimal) -> float:
+    # Significant digits, not decimal places: attributed counts are fractional and often
+    # below 1 (0.253968253968 leads), and a ratio of their sums (CPL) must match SQL's.
+    return float(f"{float(value):.{SIGNIFICANT_DIGITS}g}")
 
 
 @dataclass
@@ -42,7 +49,7 @@ class Dataset:
             out = list(row)
             for dim, position in zip(self.dims, positions):
                 out[position] = values[dim].setdefault(row[position], len(values[dim]))
-            encoded_rows.append([round(float(value), 6) if isinstance(value, (float, Decimal))
+            encoded_rows.append([compact(value) if isinstance(value, (float, Decimal))
                                  else value for value in out])
         return {"columns": self.columns,
                 "dims": {dim: list(index) for dim, index in values.items()},

@@ -1,7 +1,7 @@
 """The dashboard's confidence charts, drawn when the serving copy has mart_segment_flow_uplift
-and mart_decision_confidence: on a copy of the demo serving copy with the two marts added
-(known rows, at the contract's grain), the page shows each row's own interval under the
-filters, in headless Chromium."""
+and mart_decision_confidence: on a copy of the demo serving copy with the two marts' rows
+replaced by known rows (at the contract's grain), the page shows each row's own interval under
+the filters, in headless Chromium."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from scripts.dashboard.render import render
 TARGETS = ("active", "at_risk", "churned")
 
 CONFIDENCE_MARTS = """
-    create table mart_segment_flow_uplift as
+    delete from mart_segment_flow_uplift;
+    insert into mart_segment_flow_uplift by name
     with pairs as (
         select campaign_id, segment_at_send,
                1000 + row_number() over (order by hash(campaign_id, segment_at_send))
@@ -39,7 +40,8 @@ CONFIDENCE_MARTS = """
     cross join (select unnest([7, 14]) as horizon_days) as horizons
     cross join (select unnest(['new', 'active', 'at_risk', 'churned']) as to_segment) as targets;
 
-    create table mart_decision_confidence as
+    delete from mart_decision_confidence;
+    insert into mart_decision_confidence by name
     select decisions.decision, 'month' as period_grain, cells.month as period, cells.channel,
            cast(null as varchar) as utm_campaign, cells.model,
            cast(100 + hash(decisions.decision, cells.month, cells.channel, cells.model) % 9000
@@ -59,7 +61,7 @@ CONFIDENCE_MARTS = """
 @pytest.fixture(scope="module")
 def serving(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy = tmp_path_factory.mktemp("confidence") / "serving.duckdb"
-    shutil.copy(demo_warehouse.parent / "serving" / "serving.duckdb", copy)
+    shutil.copy((demo_warehouse.parent / "serving" / "serving.duckdb").resolve(), copy)
     with duckdb.connect(str(copy)) as connection:
         connection.execute(CONFIDENCE_MARTS)
     return copy
