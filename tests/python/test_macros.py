@@ -87,7 +87,9 @@ def test_calltracking_local_text_is_moscow_time(show_db: Path) -> None:
         "{{ local_text_to_utc('raw', 'Europe/Moscow') }}", raw, show_db
     )
     assert converted == [
-        "2026-01-05T07:00:00", "2025-12-31T22:30:15", "2025-12-31T20:59:59", None, None, None,
+        # an ISO timestamp is unambiguous: read by value (raw_exports.md, physical types)
+        "2026-01-05T07:00:00", "2025-12-31T22:30:15", "2025-12-31T20:59:59", None,
+        "2026-01-05T07:00:00", None,
     ]
 
 

@@ -30,7 +30,10 @@ compared as (
                 then 'changed'
             else 'loaded'
         end as file_status,
-        {{ is_new_landing_file('manifest') }} as is_new
+        {{ is_new_landing_file('manifest') }} as is_new,
+        {{ utc_to_local('manifest.modified_at') }} as modified_at_local,
+        {{ utc_to_local('manifest.first_loaded_at') }} as first_loaded_at_local,
+        {{ utc_to_local('listed.modified_at') }} as listed_modified_at_local
     from manifest
     left join listed
         on manifest.file_path = listed.file_path

@@ -59,6 +59,7 @@ state as (
         loads.changed_files,
         loads.newest_file_day,
         loads.last_loaded_at,
+        {{ utc_to_local('loads.last_loaded_at') }} as last_loaded_at_local,
         freshness.landing_zone_day,
         cast(freshness.lag_days as integer) as lag_days,
         freshness.freshness_status,
