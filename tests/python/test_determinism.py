@@ -14,8 +14,8 @@ from dbt_helpers import run_pipeline
 
 MART_PATTERN = "^(dim|fct|mart|dq)_"
 # The manifest of landing files records when and by which run each file was loaded.
-RUN_RECORDS = {"dq_landing_files": "first_loaded_at, loaded_invocation_id",
-               "mart_data_freshness": "last_loaded_at"}
+RUN_RECORDS = {"dq_landing_files": "first_loaded_at, first_loaded_at_local, loaded_invocation_id",
+               "mart_data_freshness": "last_loaded_at, last_loaded_at_local"}
 
 
 def fingerprints(db: Path) -> dict[str, tuple[int, int, int]]:
