@@ -17,8 +17,9 @@ COMPARED_SCHEMAS = ("main", "snapshots", "intermediate")
 # The state of a run, not of the data: when each file was first loaded, and what was new in
 # the newest run (the data-quality gate's scope). Day-by-day runs and one run differ there
 # by design.
-RUN_STATE_COLUMNS = {"first_loaded_at", "loaded_invocation_id", "last_loaded_at", "is_new",
-                     "is_new_file", "new_files", "blocks_publish", "blocking_errors"}
+RUN_STATE_COLUMNS = {"first_loaded_at", "first_loaded_at_local", "loaded_invocation_id",
+                     "last_loaded_at", "last_loaded_at_local", "is_new", "is_new_file",
+                     "new_files", "blocks_publish", "blocking_errors"}
 
 
 def relations(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
