@@ -60,9 +60,11 @@ def record_contact_history(current: runner.Settings) -> runner.History:
 
 def final_build_args(current: runner.Settings) -> list[str]:
     """The runner's final `dbt build` (the dbt assets carry its selection): the newest
-    export as literal dates, and the gate's files since the last publication."""
+    export as literal dates, and the gate's files since the last publication; no unit tests,
+    as in the runner."""
     history = runner.History([], False, *runner.landed_exports(current.raw_dir))
-    return ["build", "--vars", runner.final_build_vars(current, history)]
+    return ["build", "--exclude-resource-type", "unit_test",
+            "--vars", runner.final_build_vars(current, history)]
 
 
 def publish(current: runner.Settings) -> publish_serving.Publication:

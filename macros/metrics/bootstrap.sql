@@ -1,6 +1,6 @@
 {% macro poisson_weight(unit_id, replicate) -%}
     {#- The Poisson(1) bootstrap weight (0, 1, 2, ...) of one resampling unit in one replicate:
-        a uniform in (0, 1) from a hash of (unit_id, replicate), turned into a count by the
+        a uniform in (0, 1) from an md5 hash of (unit_id, replicate), turned into a count by the
         inverse of the Poisson(1) distribution function (cumulative probabilities of 0..8;
         the uniform has a step of 1e-6, so 9 or more never occurs). Deterministic: the same
         unit and replicate give the same weight on every run and engine. -#}
@@ -9,7 +9,7 @@
         0.999405815182, 0.999916758851, 0.999989750803, 0.999998874797,
     ] -%}
     {%- set uniform -%}
-        ((abs({{ key_hash([unit_id, replicate]) }} % 1000000) + 0.5) / 1000000.0)
+        ((({{ portable_hash_number([unit_id, replicate]) }} % 1000000) + 0.5) / 1000000.0)
     {%- endset -%}
     (
         {%- for probability in cumulative %}
@@ -33,4 +33,26 @@
 
 {% macro spark__replicate_numbers(replicates) -%}
     select explode(sequence(1, {{ replicates }})) as replicate
+{%- endmacro %}
+
+
+{% macro portable_hash_number(expressions) -%}
+    {#- A number in 0 .. 2^32 - 1 from the md5 of the expressions' text, the same on every
+        engine (key_hash is faster but engine-specific). -#}
+    {%- set parts = [] -%}
+    {%- for expression in expressions -%}
+        {%- do parts.append("coalesce(cast(" ~ expression ~ " as " ~ dbt.type_string() ~ "), '')") -%}
+        {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
+    {%- endfor -%}
+    {{ return(adapter.dispatch('hex_to_number', 'marketing_warehouse')(
+        dbt.hash(dbt.concat(parts)) ~ "", 8
+    )) }}
+{%- endmacro %}
+
+{% macro default__hex_to_number(hex_text, digits) -%}
+    cast(('0x' || substr({{ hex_text }}, 1, {{ digits }})) as bigint)
+{%- endmacro %}
+
+{% macro spark__hex_to_number(hex_text, digits) -%}
+    cast(conv(substr({{ hex_text }}, 1, {{ digits }}), 16, 10) as bigint)
 {%- endmacro %}

@@ -32,13 +32,34 @@
 {% macro unparseable_column(parsed) -%}
     {#- The first recorded column whose raw value is present but does not parse to its
         contract type (a file that wrote the column with another type), with the physical
-        type found, or null. -#}
+        type found (in Spark's names on every engine), or null. -#}
     case
         {%- for column, kind in parsed %}
         when {{ column }} is not null and {{ cast_as(column, kind) }} is null
-            then '{{ column }} (found ' || typeof({{ column }}) || ')'
+            then '{{ column }} (found ' || {{ type_name_of(column) }} || ')'
         {%- endfor %}
     end
+{%- endmacro %}
+
+
+{% macro type_name_of(column) -%}
+    {#- The physical type of a value, named as Spark names it (string, bigint, double, ...). -#}
+    {{ return(adapter.dispatch('type_name_of', 'marketing_warehouse')(column)) }}
+{%- endmacro %}
+
+{% macro default__type_name_of(column) -%}
+    case typeof({{ column }})
+        when 'VARCHAR' then 'string'
+        when 'INTEGER' then 'int'
+        when 'BLOB' then 'binary'
+        when 'TIMESTAMP WITH TIME ZONE' then 'timestamp'
+        when 'TIMESTAMP' then 'timestamp_ntz'
+        else lower(typeof({{ column }}))
+    end
+{%- endmacro %}
+
+{% macro spark__type_name_of(column) -%}
+    typeof({{ column }})
 {%- endmacro %}
 
 

@@ -14,15 +14,11 @@ total_null.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 from ChannelAttribution import heuristic_models, markov_model
-
-from dbt_helpers import PROJECT_DIR, run_dbt
 
 SEP = " > "
 NO_TOUCH = "(none)"
@@ -264,13 +260,7 @@ def test_reference_solver_on_the_hand_case() -> None:
         assert tuple(got) == pytest.approx(expected, abs=1e-15), channel
 
 
-def test_mart_gives_the_hand_case(demo_warehouse: Path) -> None:
-    """The dbt unit test feeds the mart the hand case's rows (plus a lead without touches,
-    a converting person's touch, a direct touch inside a path, a touch without a person)
-    and expects exactly the removal effects above."""
-    done = run_dbt(
-        ["test", "--select", "mart_markov_attribution,test_type:unit"],
-        raw_dir=PROJECT_DIR / "seeds" / "raw", db_path=demo_warehouse,
-    )
-    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
-    assert "markov_removal_effects_by_hand" in done.stdout
+# The mart gives the hand case: the dbt unit test markov_removal_effects_by_hand feeds it
+# these rows (plus a lead without touches, a converting person's touch, a direct touch inside
+# a path, a touch without a person) and expects exactly these removal effects; it runs with
+# every other unit test in test_dbt_unit_tests.py.

@@ -89,8 +89,8 @@ def raw(tmp_path: Path) -> Path:
 
 
 @pytest.fixture()
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "warehouse.duckdb"
+def db(scratch_db: Path) -> Path:
+    return scratch_db
 
 
 # --- cases that stop the run, naming file, column and reason -------------------------------
@@ -177,12 +177,12 @@ def test_wrong_column_type_quarantines_the_values_that_do_not_parse(raw: Path, d
                      " order by 1") == [("call1", 95), ("call2", 120)]
     assert rejected(db, "calltracking/calls") == [
         ("calltracking/calls/calls_2026-01-06.parquet", "call3",
-         "unparseable duration_sec (found VARCHAR)")]
+         "unparseable duration_sec (found string)")]
     assert query(db, "select event_id, event_at from staging.stg_esp__events order by 1") == [
         ("ev1", dt.datetime(2026, 1, 5, 9, 30)), ("ev2", dt.datetime(2026, 1, 6, 10, 0))]
     assert rejected(db, "esp/events") == [
         ("esp/events/events_2026-01-06.parquet", "ev3",
-         "unparseable event_at (found VARCHAR)")]
+         "unparseable event_at (found string)")]
     assert_nothing_lost(raw, db)
 
 
@@ -242,7 +242,7 @@ def test_unparseable_timestamp_text_is_rejected(raw: Path, db: Path) -> None:
 
     assert rejected(db, "calltracking/calls") == [
         ("calltracking/calls/calls_2026-01-06.parquet", "call2",
-         "unparseable call_started_at (found VARCHAR)")]
+         "unparseable call_started_at (found string)")]
     assert_nothing_lost(raw, db)
 
 

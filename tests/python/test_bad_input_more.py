@@ -29,12 +29,13 @@ def next_day_file(folder: str) -> str:
     return FILE.format(folder=folder, name=folder.split("/")[1])
 
 
-def test_file_name_without_an_export_day_stops_the_run_naming_it(tmp_path: Path) -> None:
+def test_file_name_without_an_export_day_stops_the_run_naming_it(tmp_path: Path,
+                                                                 scratch_db: Path) -> None:
     raw = write_minimal_landing_zone(tmp_path / "raw")
     write_table(raw, TABLES_BY_FOLDER["esp/events"], [row("esp/events", event_id="ev2")],
                 day="latest")
 
-    done = run_dbt(STAGING_ONLY, raw, tmp_path / "warehouse.duckdb")
+    done = run_dbt(STAGING_ONLY, raw, scratch_db)
 
     assert done.returncode != 0
     assert ("file 'esp/events/events_latest.parquet' has no export day in its name"
@@ -120,7 +121,7 @@ def test_a_column_in_another_physical_type_is_read_by_value_or_named(
                                         ("call_ts", dt.datetime(2026, 1, 6, 9, 40))]
     assert rejected(db, "calltracking/calls") == [
         ("calltracking/calls/calls_2026-01-07.parquet", "call_text_duration",
-         "unparseable duration_sec (found VARCHAR)")]
+         "unparseable duration_sec (found string)")]
 
 
 def test_codes_of_list_columns_outside_the_seeds_are_counted(staged: tuple[Path, Path]) -> None:

@@ -69,8 +69,14 @@ def run_ok(raw: Path, db: Path, *extra: str) -> str:
     return done.stdout
 
 
+# The demo's first month: every kind of change the generator makes, at a third of the cost
+# of replaying all 90 days one dbt snapshot each.
+REPLAYED_DAYS = 30
+
+
 def test_bulk_load_equals_day_by_day_replay_on_the_demo(tmp_path: Path) -> None:
     days = sorted({file_day(path) for path in (DEMO_RAW / "crm" / "contacts").glob("*.parquet")})
+    days = days[:REPLAYED_DAYS]
     raw, replayed, loaded = tmp_path / "raw", tmp_path / "replayed.duckdb", tmp_path / "loaded.duckdb"
     land_files_through(raw, days[-2], DEMO_RAW)
 
@@ -81,11 +87,14 @@ def test_bulk_load_equals_day_by_day_replay_on_the_demo(tmp_path: Path) -> None:
     assert f"{len(days) - 1} days in one pass" in load_log
     assert_same_snapshot(replayed, loaded)
     versions_before = len(snapshot_rows(loaded, "dbt_scd_id"))
-    assert versions_before > 2500  # every demo contact, plus its changes
+    with duckdb.connect() as connection:
+        contacts = connection.execute(
+            f"select count(distinct contact_id) from '{raw}/crm/contacts/*.parquet'").fetchone()[0]
+    assert versions_before > contacts  # every contact exported so far, plus its changes
 
     # The next day lands: both warehouses take the ordinary per-day path.
     land_files_through(raw, days[-1], DEMO_RAW)
-    for db in (replayed, loaded):
+    for db in (loaded, replayed):  # the last path first: dbt keeps its partial parse
         log = run_ok(raw, db)
         assert "one pass" not in log and f"snapshot {days[-1]}" in log
 
@@ -177,7 +186,7 @@ def test_bulk_load_equals_replay_on_hand_built_edge_cases(tmp_path: Path) -> Non
     assert not relation_exists(loaded, SCRATCH)
 
     land_contacts(raw, [D5])
-    for db in (replayed, loaded):
+    for db in (loaded, replayed):  # the last path first: dbt keeps its partial parse
         assert "one pass" not in run_ok(raw, db)
 
     assert_same_snapshot(replayed, loaded)

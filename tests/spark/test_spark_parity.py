@@ -4,7 +4,9 @@ relative.
 
 Both warehouses are built by the README's runner (scripts/run_pipeline.py), DuckDB with its
 snapshots, Spark with the replayed contact history (docs/scaling.md), twice: without
-the newest export days, then with them (Spark incremental, DuckDB from scratch). The Spark
+the newest export days, then with them, each engine incrementally on its first build (that
+the DuckDB increment equals its full build is tests/python/test_replay.py). Both runs of a
+stage judge "new" files against the same publication, so mart_data_quality's is_new compares. The Spark
 marts are read through a Spark session on the build's metastore (export_spark_marts.py),
 the DuckDB marts from its file.
 
@@ -114,9 +116,13 @@ def read_spark(spark_dir: Path, out_dir: Path) -> dict[str, Marts]:
 
 
 @pytest.fixture(scope="module")
-def marts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, dict]]:
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("parity")
+
+
+@pytest.fixture(scope="module")
+def marts(root: Path) -> dict[str, tuple[dict, dict]]:
     """Per stage: (DuckDB marts, Spark marts), each {mart: (columns, rows)}."""
-    root = tmp_path_factory.mktemp("parity")
     days = sorted({FILE_DAY.search(file.name).group(1) for file in DEMO_RAW.rglob("*.parquet")})
     cutoff = days[-LATE_DAYS - 1]
 
@@ -129,7 +135,7 @@ def marts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, dic
     for stage in STAGES:
         if stage == "after_late_days":
             copy_landing_zone(raw, is_late)
-        db = root / stage / "warehouse.duckdb"
+        db = root / "warehouse.duckdb"
         run_pipeline("duckdb", raw, db, spark_dir)
         run_pipeline("spark", raw, db, spark_dir)
         states[stage] = (read_duckdb(db), read_spark(spark_dir, root / stage / "spark_marts"))
@@ -196,41 +202,28 @@ def differences(columns: list[str], expected: list[tuple[Any, ...]],
     return found
 
 
+def test_dbt_unit_tests_pass_on_spark(marts: dict, root: Path) -> None:
+    """The unit tests that the runner's build leaves out, once on the built Spark warehouse
+    (their input models give the column types)."""
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "test", "--target", "spark",
+         "--select", "test_type:unit"],
+        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+        env={**dbt_env(root / "raw", root / "warehouse.duckdb"),
+             "MW_SPARK_DIR": str(root / "spark")},
+    )
+    assert done.returncode == 0, (done.stdout + done.stderr)[-8000:]
+    assert " ERROR=0 " in done.stdout and " FAIL=0 " in done.stdout, done.stdout[-3000:]
+
+
 def test_spec_marts_are_the_marts_of_the_spec() -> None:
     table = SPEC.read_text().split("## The relations", 1)[1]
     assert re.findall(r"^\| `(\w+)` \|", table, flags=re.MULTILINE) == SPEC_MARTS
 
 
-# Known Spark differences, measured on the merged build and left for the next change (they
-# are listed in CHANGELOG.md "Known issues"); strict: a mart that starts to match fails here
-# until it is removed from this list.
-KNOWN_SPARK_DIFFERENCES = {
-    "mart_decision_confidence": "bootstrap weights hash with each engine's key_hash (DuckDB "
-                                "hash, Spark xxhash64): the replicates differ",
-    "dq_rejected_rows": "the reason names the physical type found with each engine's own "
-                        "type name (VARCHAR on DuckDB, string on Spark)",
-}
-KNOWN_SPARK_DIFFERENCES_AFTER_LATE_DAYS = {
-    "mart_data_quality": "is_new after an incremental run: files new since the last publication "
-                         "differ (modification times from binaryFile)",
-}
-
-
-def known_difference(stage: str, mart: str) -> str | None:
-    if mart in KNOWN_SPARK_DIFFERENCES:
-        return KNOWN_SPARK_DIFFERENCES[mart]
-    if stage == "after_late_days":
-        return KNOWN_SPARK_DIFFERENCES_AFTER_LATE_DAYS.get(mart)
-    return None
-
-
 @pytest.mark.parametrize("mart", SPEC_MARTS)
 @pytest.mark.parametrize("stage", STAGES)
-def test_mart_on_spark_equals_duckdb(stage: str, mart: str, marts: dict,
-                                     request: pytest.FixtureRequest) -> None:
-    reason = known_difference(stage, mart)
-    if reason:
-        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
+def test_mart_on_spark_equals_duckdb(stage: str, mart: str, marts: dict) -> None:
     duck_columns, duck_rows = marts[stage][0][mart]
     spark_columns, spark_rows = marts[stage][1][mart]
     assert sorted(spark_columns) == sorted(duck_columns)

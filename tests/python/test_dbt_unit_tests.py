@@ -1,0 +1,34 @@
+"""The dbt unit tests (the `unit_tests:` of the model YAML: segment at send at the moment of a
+change, the registration rule, attribution weights, Markov removal effects, ...). The daily
+build leaves them out (they test the SQL, not the day's data); they run here, once, against a
+copy of the built demo warehouse, which gives their input models' column types."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+from conftest import DEMO_RAW, PROJECT_DIR
+from dbt_helpers import run_dbt
+
+
+def unit_tests_in_yaml() -> list[str]:
+    names = []
+    for path in (PROJECT_DIR / "models").rglob("*.yml"):
+        names += [test["name"] for test in (yaml.safe_load(path.read_text()) or {})
+                  .get("unit_tests", [])]
+    return names
+
+
+def test_every_dbt_unit_test_runs_and_passes(scratch_db: Path, demo_warehouse: Path) -> None:
+    db = scratch_db
+    shutil.copy(demo_warehouse, db)
+
+    done = run_dbt(["test", "--select", "test_type:unit"], DEMO_RAW, db)
+
+    assert done.returncode == 0, done.stdout[-5000:]
+    summary = next(line for line in done.stdout.splitlines() if "Done. PASS=" in line)
+    assert f"PASS={len(unit_tests_in_yaml())} " in summary, summary
+    assert " ERROR=0 " in summary and " FAIL=0 " in summary, summary
