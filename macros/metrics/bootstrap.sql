@@ -44,9 +44,11 @@
         {%- do parts.append("coalesce(cast(" ~ expression ~ " as " ~ dbt.type_string() ~ "), '')") -%}
         {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
     {%- endfor -%}
-    {{ return(adapter.dispatch('hex_to_number', 'marketing_warehouse')(
-        dbt.hash(dbt.concat(parts)) ~ "", 8
-    )) }}
+    {{ return(hex_to_number(dbt.hash(dbt.concat(parts)), 8)) }}
+{%- endmacro %}
+
+{% macro hex_to_number(hex_text, digits) -%}
+    {{ return(adapter.dispatch('hex_to_number', 'marketing_warehouse')(hex_text, digits)) }}
 {%- endmacro %}
 
 {% macro default__hex_to_number(hex_text, digits) -%}
@@ -55,4 +57,16 @@
 
 {% macro spark__hex_to_number(hex_text, digits) -%}
     cast(conv(substr({{ hex_text }}, 1, {{ digits }}), 16, 10) as bigint)
+{%- endmacro %}
+
+
+{% macro values_differ(expression) -%}
+    {#- Whether the non-null values of `expression` in a group differ by more than rounding:
+        1e-9 relative, 1e-12 absolute. Sums of the same doubles added in another order differ
+        in their last bits, and that is no variation. False for no values. -#}
+    coalesce(
+        max({{ expression }}) - min({{ expression }})
+        > 1e-9 * greatest(abs(max({{ expression }})), abs(min({{ expression }}))) + 1e-12,
+        false
+    )
 {%- endmacro %}

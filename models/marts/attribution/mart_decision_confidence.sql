@@ -369,11 +369,7 @@ period_summaries as (
         max(case when replicate = 0 then value end) as estimate,
         {{ percentile_value('case when replicate > 0 then value end', 0.025) }} as ci_low,
         {{ percentile_value('case when replicate > 0 then value end', 0.975) }} as ci_high,
-        coalesce(
-            min(case when replicate > 0 then value end)
-            < max(case when replicate > 0 then value end),
-            false
-        ) as replicates_vary,
+        {{ values_differ('case when replicate > 0 then value end') }} as replicates_vary,
         {{ percentile_value('case when replicate > 0 then value - reference_value end', 0.025) }}
             as difference_low,
         {{ percentile_value('case when replicate > 0 then value - reference_value end', 0.975) }}
@@ -448,11 +444,7 @@ comparison_decisions as (
         max(case when replicate = 0 then value end) as estimate,
         {{ percentile_value('case when replicate > 0 then value end', 0.025) }} as ci_low,
         {{ percentile_value('case when replicate > 0 then value end', 0.975) }} as ci_high,
-        coalesce(
-            min(case when replicate > 0 then value end)
-            < max(case when replicate > 0 then value end),
-            false
-        ) as replicates_vary,
+        {{ values_differ('case when replicate > 0 then value end') }} as replicates_vary,
         max(n) as n
     from comparison_values
     group by decision, month, channel, utm_campaign
