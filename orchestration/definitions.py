@@ -36,47 +36,66 @@ DAILY_CRON = "0 6 * * *"
 
 def history_keys() -> list[AssetKey]:
     """The asset keys dagster-dbt gives the nodes the history step builds."""
-    return [TRANSLATOR.get_asset_spec(MANIFEST, unique_id, None).key
-            for unique_id, node in MANIFEST["nodes"].items()
-            if node["name"] in pipeline.HISTORY_NODES]
+    return [
+        TRANSLATOR.get_asset_spec(MANIFEST, unique_id, None).key
+        for unique_id, node in MANIFEST["nodes"].items()
+        if node["name"] in pipeline.HISTORY_NODES
+    ]
 
 
 @multi_asset(
     name="contact_history",
-    specs=[AssetSpec(key, description="Recorded by the contact-history step of the runner: "
-                     "every pending contacts export snapshotted in day order.")
-           for key in history_keys()],
+    specs=[
+        AssetSpec(
+            key,
+            description="Recorded by the contact-history step of the runner: "
+            "every pending contacts export snapshotted in day order.",
+        )
+        for key in history_keys()
+    ],
 )
 def contact_history(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
     history = pipeline.record_contact_history(pipeline.settings())
-    context.log.info(f"export days recorded: {len(history.days)}, "
-                     f"in one pass: {history.loaded_in_one_pass}")
+    context.log.info(
+        f"export days recorded: {len(history.days)}, in one pass: {history.loaded_in_one_pass}"
+    )
     for key in context.selected_asset_keys:
-        yield MaterializeResult(asset_key=key, metadata={
-            "export_days_recorded": len(history.days),
-            "loaded_in_one_pass": history.loaded_in_one_pass,
-        })
+        yield MaterializeResult(
+            asset_key=key,
+            metadata={
+                "export_days_recorded": len(history.days),
+                "loaded_in_one_pass": history.loaded_in_one_pass,
+            },
+        )
 
 
-@dbt_assets(manifest=MANIFEST_PATH, exclude=" ".join(pipeline.HISTORY_NODES),
-            dagster_dbt_translator=TRANSLATOR)
+@dbt_assets(
+    manifest=MANIFEST_PATH,
+    exclude=" ".join(pipeline.HISTORY_NODES),
+    dagster_dbt_translator=TRANSLATOR,
+)
 def warehouse(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """The runner's final `dbt build`: every model, seed and test but the history's."""
     args = pipeline.final_build_args(pipeline.settings())
     yield from dbt.cli(args, context=context, target_path=TARGET_PATH / "build").stream()
 
 
-@asset(deps=[warehouse], description="serving/ beside the warehouse: every mart in "
-       "serving.duckdb and as parquet, swapped in atomically (scripts/publish_serving.py).")
+@asset(
+    deps=[warehouse],
+    description="serving/ beside the warehouse: every mart in "
+    "serving.duckdb and as parquet, swapped in atomically (scripts/publish_serving.py).",
+)
 def serving_copy() -> MaterializeResult:
     publication = pipeline.publish(pipeline.settings())
-    return MaterializeResult(metadata={
-        "database": str(publication.database),
-        "parquet": str(publication.parquet_dir),
-        "version": publication.version,
-        "marts": len(publication.marts),
-        "rows": sum(mart.rows for mart in publication.marts),
-    })
+    return MaterializeResult(
+        metadata={
+            "database": str(publication.database),
+            "parquet": str(publication.parquet_dir),
+            "version": publication.version,
+            "marts": len(publication.marts),
+            "rows": sum(mart.rows for mart in publication.marts),
+        }
+    )
 
 
 @asset(deps=[serving_copy], description="The dashboard, rendered from the serving copy.")
@@ -86,15 +105,28 @@ def overview_report() -> MaterializeResult:
     return MaterializeResult(metadata={"path": str(out)})
 
 
-daily_build = define_asset_job("daily_build", selection=AssetSelection.all(),
-                               description="What `make build` does: history, build, publish.")
+daily_build = define_asset_job(
+    "daily_build",
+    selection=AssetSelection.all(),
+    description="What `make build` does: history, build, publish.",
+)
 
 defs = Definitions(
     assets=[contact_history, warehouse, serving_copy, overview_report],
     jobs=[daily_build],
-    schedules=[ScheduleDefinition(name="daily_build_schedule", job=daily_build,
-                                  cron_schedule=DAILY_CRON, execution_timezone="UTC")],
-    resources={"dbt": DbtCliResource(project_dir=str(PROJECT_DIR),
-                                     profiles_dir=str(PROJECT_DIR),
-                                     dbt_executable=dbt_executable())},
+    schedules=[
+        ScheduleDefinition(
+            name="daily_build_schedule",
+            job=daily_build,
+            cron_schedule=DAILY_CRON,
+            execution_timezone="UTC",
+        )
+    ],
+    resources={
+        "dbt": DbtCliResource(
+            project_dir=str(PROJECT_DIR),
+            profiles_dir=str(PROJECT_DIR),
+            dbt_executable=dbt_executable(),
+        )
+    },
 )

@@ -23,8 +23,11 @@ def dbt_executable() -> str:
 def newest_source_mtime() -> float:
     files = [PROJECT_DIR / "dbt_project.yml", PROJECT_DIR / "profiles.yml"]
     for folder in SOURCES:
-        files += [path for path in (PROJECT_DIR / folder).rglob("*")
-                  if path.is_file() and path.suffix in {".sql", ".yml", ".csv", ".md"}]
+        files += [
+            path
+            for path in (PROJECT_DIR / folder).rglob("*")
+            if path.is_file() and path.suffix in {".sql", ".yml", ".csv", ".md"}
+        ]
     return max(path.stat().st_mtime for path in files)
 
 
@@ -36,7 +39,11 @@ def ensure_manifest() -> Path:
     env = {**os.environ, "DBT_PROFILES_DIR": os.environ.get("DBT_PROFILES_DIR", str(PROJECT_DIR))}
     done = subprocess.run(
         [dbt_executable(), "parse", "--quiet", "--target-path", str(TARGET_PATH)],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0 or not MANIFEST.exists():
         raise RuntimeError(f"dbt parse failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")

@@ -29,8 +29,10 @@ def settings() -> runner.Settings:
     their defaults), exported for the dbt processes Dagster starts."""
     resolved, _ = runner.parse_args([])
     if resolved.target != "duckdb":
-        raise RuntimeError(f"DBT_TARGET={resolved.target}: the daily job publishes a DuckDB "
-                           "build; on Spark run dbt on the cluster (docs/scaling.md)")
+        raise RuntimeError(
+            f"DBT_TARGET={resolved.target}: the daily job publishes a DuckDB "
+            "build; on Spark run dbt on the cluster (docs/scaling.md)"
+        )
     runner.prepare(resolved)
     return resolved
 
@@ -63,8 +65,13 @@ def final_build_args(current: runner.Settings) -> list[str]:
     export as literal dates, and the gate's files since the last publication; no unit tests,
     as in the runner."""
     history = runner.History([], False, *runner.landed_exports(current.raw_dir))
-    return ["build", "--exclude-resource-type", "unit_test",
-            "--vars", runner.final_build_vars(current, history)]
+    return [
+        "build",
+        "--exclude-resource-type",
+        "unit_test",
+        "--vars",
+        runner.final_build_vars(current, history),
+    ]
 
 
 def publish(current: runner.Settings) -> publish_serving.Publication:

@@ -93,15 +93,26 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def run_measured(cmd: list[str], env: dict[str, str], log_path: Path, timeout: float | None = None,
-                 interval: float = 0.2) -> Measured:
+def run_measured(
+    cmd: list[str],
+    env: dict[str, str],
+    log_path: Path,
+    timeout: float | None = None,
+    interval: float = 0.2,
+) -> Measured:
     """Run cmd, tee its output to log_path, poll the tree's memory; kill the tree on timeout."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     peak = 0
     started = time.monotonic()
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(cmd, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         done = threading.Event()
 
         def poll() -> None:
@@ -130,12 +141,18 @@ def run_measured(cmd: list[str], env: dict[str, str], log_path: Path, timeout: f
 
 def data_marker(preset: str, overrides: dict[str, Any]) -> dict[str, Any]:
     p = PRESETS[preset]
-    return {"preset": preset, "days": overrides.get("days") or p.days,
-            "contacts": overrides.get("contacts") or p.contacts, "volumes": asdict(p.volumes), "seed": 42}
+    return {
+        "preset": preset,
+        "days": overrides.get("days") or p.days,
+        "contacts": overrides.get("contacts") or p.contacts,
+        "volumes": asdict(p.volumes),
+        "seed": 42,
+    }
 
 
-def ensure_data(data_dir: Path, preset: str, overrides: dict[str, Any], regenerate: bool,
-                progress: bool) -> float | None:
+def ensure_data(
+    data_dir: Path, preset: str, overrides: dict[str, Any], regenerate: bool, progress: bool
+) -> float | None:
     """Generate the preset into data_dir unless a matching one is there; return the seconds spent (None: reused)."""
     marker_path = data_dir / "PRESET.json"
     marker = data_marker(preset, overrides)
@@ -144,8 +161,14 @@ def ensure_data(data_dir: Path, preset: str, overrides: dict[str, Any], regenera
     if marker_path.exists():
         marker_path.unlink()
     started = time.monotonic()
-    generate_preset(data_dir, preset, days=overrides.get("days"), contacts=overrides.get("contacts"),
-                    heavy_truth=False, progress=progress)
+    generate_preset(
+        data_dir,
+        preset,
+        days=overrides.get("days"),
+        contacts=overrides.get("contacts"),
+        heavy_truth=False,
+        progress=progress,
+    )
     seconds = time.monotonic() - started
     marker_path.write_text(json.dumps(marker, indent=2) + "\n")
     (data_dir / "GENERATION.json").write_text(json.dumps({"seconds": round(seconds, 1)}) + "\n")
@@ -214,8 +237,11 @@ def count_rows(raw: Path) -> dict[str, dict[str, int]]:
 
     out = {}
     for folder, files in raw_files(raw).items():
-        out[folder] = {"rows": sum(pq.read_metadata(p).num_rows for p in files), "files": len(files),
-                       "bytes": sum(p.stat().st_size for p in files)}
+        out[folder] = {
+            "rows": sum(pq.read_metadata(p).num_rows for p in files),
+            "files": len(files),
+            "bytes": sum(p.stat().st_size for p in files),
+        }
     return out
 
 
@@ -231,8 +257,10 @@ def scan_floor_sql(raw: Path) -> str:
             continue
         col = t.primary_key[0]
         expr = f"sum(length(cast({col} as varchar)))"
-        parts.append(f"select '{t.folder}' as folder, count(*) as n, {expr} as s "
-                     f"from read_parquet('{raw / t.folder}/*.parquet')")
+        parts.append(
+            f"select '{t.folder}' as folder, count(*) as n, {expr} as s "
+            f"from read_parquet('{raw / t.folder}/*.parquet')"
+        )
     return "\nunion all\n".join(parts)
 
 
@@ -257,19 +285,30 @@ def scan_floor(raw: Path, threads: int, repeats: int = 3) -> tuple[float, dict[s
 
 
 def pipeline_env(landing: Path, db: Path, work: Path) -> dict[str, str]:
-    return {**os.environ, "MW_RAW_DIR": str(landing), "MW_DUCKDB_PATH": str(db),
-            "DBT_PROFILES_DIR": str(PROJECT_DIR), "DBT_TARGET_PATH": str(work / "dbt_target"),
-            "DBT_LOG_PATH": str(work / "dbt_logs"),
-            "MW_DUCKDB_TEMP_DIR": os.environ.get("MW_DUCKDB_TEMP_DIR", str(work / "duckdb_tmp")),
-            "PYTHONUNBUFFERED": "1",
-            # Synthetic presets are measured for speed: a data-quality error on them (a
-            # tiny preset's thin days) must not stop the run it times.
-            "MW_DQ_ERROR_SEVERITY": "warn"}
+    return {
+        **os.environ,
+        "MW_RAW_DIR": str(landing),
+        "MW_DUCKDB_PATH": str(db),
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "DBT_TARGET_PATH": str(work / "dbt_target"),
+        "DBT_LOG_PATH": str(work / "dbt_logs"),
+        "MW_DUCKDB_TEMP_DIR": os.environ.get("MW_DUCKDB_TEMP_DIR", str(work / "duckdb_tmp")),
+        "PYTHONUNBUFFERED": "1",
+        # Synthetic presets are measured for speed: a data-quality error on them (a
+        # tiny preset's thin days) must not stop the run it times.
+        "MW_DQ_ERROR_SEVERITY": "warn",
+    }
 
 
 def run_pipeline(landing: Path, db: Path, work: Path, log: Path, timeout: float | None) -> Measured:
-    cmd = [sys.executable, str(PROJECT_DIR / "scripts" / "run_pipeline.py"), "--raw-dir", str(landing),
-           "--db", str(db)]
+    cmd = [
+        sys.executable,
+        str(PROJECT_DIR / "scripts" / "run_pipeline.py"),
+        "--raw-dir",
+        str(landing),
+        "--db",
+        str(db),
+    ]
     return run_measured(cmd, pipeline_env(landing, db, work), log, timeout)
 
 
@@ -286,18 +325,26 @@ def phases(run_record: Path) -> dict[str, Any]:
         "one_pass": any(step["phase"] == "snapshot_bulk_load" for step in snapshots),
         "snapshot_seconds": round(sum(step["seconds"] for step in history), 2),
         "final_build_seconds": round(sum(step["seconds"] for step in final), 2),
-        "seconds_by_phase": {phase: round(sum(s["seconds"] for s in steps if s["phase"] == phase), 2)
-                             for phase in dict.fromkeys(step["phase"] for step in steps)},
+        "seconds_by_phase": {
+            phase: round(sum(s["seconds"] for s in steps if s["phase"] == phase), 2)
+            for phase in dict.fromkeys(step["phase"] for step in steps)
+        },
     }
     daily = [step["seconds"] for step in snapshots if step["phase"] == "snapshot_day"]
     if daily:
-        out["snapshot_day_seconds"] = {"first": daily[0], "last": daily[-1],
-                                       "median": sorted(daily)[len(daily) // 2], "max": max(daily)}
+        out["snapshot_day_seconds"] = {
+            "first": daily[0],
+            "last": daily[-1],
+            "median": sorted(daily)[len(daily) // 2],
+            "max": max(daily),
+        }
     return out
 
 
-DBT_LOG_LINE = re.compile(r"^\x1b\[0m(\d\d:\d\d:\d\d)\.\d+ \[info \] \[[^\]]*\]: \d+ of \d+ "
-                          r"(START|OK created) .*? (?:model|snapshot|seed) ([\w.]+) ")
+DBT_LOG_LINE = re.compile(
+    r"^\x1b\[0m(\d\d:\d\d:\d\d)\.\d+ \[info \] \[[^\]]*\]: \d+ of \d+ "
+    r"(START|OK created) .*? (?:model|snapshot|seed) ([\w.]+) "
+)
 
 
 def unfinished_node(dbt_log: Path) -> dict[str, str] | None:
@@ -318,16 +365,24 @@ def unfinished_node(dbt_log: Path) -> dict[str, str] | None:
     return {"node": node, "started": started}
 
 
-def slowest_models(run_results: Path, n: int | None = 10, kind: str = "model") -> list[dict[str, Any]]:
+def slowest_models(
+    run_results: Path, n: int | None = 10, kind: str = "model"
+) -> list[dict[str, Any]]:
     """The n (None: all) slowest nodes of a kind (model, test, snapshot) of the final `dbt build`
     (run_results.json of the runner's last dbt invocation)."""
     if not run_results.exists():
         return []
     results = json.loads(run_results.read_text())["results"]
     # unique_id: <kind>.<package>.<name>, and a hash after it for a generic test
-    models = [{"model": r["unique_id"].split(".")[2], "seconds":
-               round(float(r["execution_time"]), 2), "status": r["status"]}
-              for r in results if r["unique_id"].startswith(f"{kind}.")]
+    models = [
+        {
+            "model": r["unique_id"].split(".")[2],
+            "seconds": round(float(r["execution_time"]), 2),
+            "status": r["status"],
+        }
+        for r in results
+        if r["unique_id"].startswith(f"{kind}.")
+    ]
     return sorted(models, key=lambda r: -r["seconds"])[:n]
 
 
@@ -354,10 +409,23 @@ def snapshot_max_export_date(db: Path) -> dt.date | None:
 
 def commit() -> str:
     """The commit measured: HEAD's short hash, with `+changes` when the work tree differs."""
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR,
-                          capture_output=True, text=True, check=False).stdout.strip() or "unknown"
-    changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                             cwd=PROJECT_DIR, capture_output=True, text=True, check=False).stdout
+    head = (
+        subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        or "unknown"
+    )
+    changed = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
     return head + ("+changes" if changed.strip() else "")
 
 
@@ -370,15 +438,24 @@ def machine() -> dict[str, Any]:
     cpu = platform.processor()
     try:
         with open("/proc/cpuinfo") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
+            cpu = next(
+                (line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu
+            )
     except OSError:
         pass
-    import duckdb
     from importlib.metadata import version
 
-    return {"cores": os.cpu_count(), "memory_gib": round(mem / 2**30, 1), "cpu": cpu,
-            "python": platform.python_version(), "duckdb": duckdb.__version__, "dbt_core": version("dbt-core"),
-            "dbt_duckdb": version("dbt-duckdb")}
+    import duckdb
+
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem / 2**30, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "dbt_core": version("dbt-core"),
+        "dbt_duckdb": version("dbt-duckdb"),
+    }
 
 
 def _gib(b: int) -> str:
@@ -394,17 +471,30 @@ def _secs(s: float | None) -> str:
 def render_section(r: dict[str, Any]) -> str:
     """The markdown section of one preset."""
     preset, m = r["preset"], r["machine"]
-    lines = [f"## `{preset}`: {r['days']} days, {r['contacts']:,} contacts", "",
-             f"Measured {r['date']} at commit `{r.get('commit', 'unknown')}` on {m['cores']} cores, {m['memory_gib']} GiB ({m['cpu']}); Python {m['python']}, "
-             f"DuckDB {m['duckdb']}, dbt-core {m['dbt_core']}, dbt-duckdb {m['dbt_duckdb']}. Load average "
-             f"(1 min) at the start {r.get('load_start', '?')}, at the end {r.get('load_end', '?')}: other "
-             "processes shared the cores when it is above 2. Reproduce:", "",
-             "```bash", r["command"], "```", ""]
+    lines = [
+        f"## `{preset}`: {r['days']} days, {r['contacts']:,} contacts",
+        "",
+        f"Measured {r['date']} at commit `{r.get('commit', 'unknown')}` on {m['cores']} cores, {m['memory_gib']} GiB ({m['cpu']}); Python {m['python']}, "
+        f"DuckDB {m['duckdb']}, dbt-core {m['dbt_core']}, dbt-duckdb {m['dbt_duckdb']}. Load average "
+        f"(1 min) at the start {r.get('load_start', '?')}, at the end {r.get('load_end', '?')}: other "
+        "processes shared the cores when it is above 2. Reproduce:",
+        "",
+        "```bash",
+        r["command"],
+        "```",
+        "",
+    ]
     gen = r.get("generation_seconds")
-    lines += [f"Landing zone: {r['total_rows']:,} rows in {r['total_files']:,} files, "
-              f"{r['total_bytes'] / 2**20:,.0f} MiB"
-              + (f" (generated in {_secs(gen)}{', earlier' if r.get('data_reused') else ''})."
-                 if gen is not None else " (reused)."), ""]
+    lines += [
+        f"Landing zone: {r['total_rows']:,} rows in {r['total_files']:,} files, "
+        f"{r['total_bytes'] / 2**20:,.0f} MiB"
+        + (
+            f" (generated in {_secs(gen)}{', earlier' if r.get('data_reused') else ''})."
+            if gen is not None
+            else " (reused)."
+        ),
+        "",
+    ]
     lines += ["| raw table | rows | files | MiB |", "|---|---:|---:|---:|"]
     for folder, c in r["rows"].items():
         lines.append(f"| `{folder}` | {c['rows']:,} | {c['files']:,} | {c['bytes'] / 2**20:,.1f} |")
@@ -413,46 +503,80 @@ def render_section(r: dict[str, Any]) -> str:
     lines += ["| run | wall time | peak memory | notes |", "|---|---:|---:|---|"]
     fp = full.get("phases", {})
     if fp.get("one_pass"):
-        note = (f"parse, checks and the contact history of {fp.get('snapshot_days', 0)} export days in one "
-                f"pass {_secs(fp.get('snapshot_seconds'))}, final `dbt build` {_secs(fp.get('final_build_seconds'))}")
+        note = (
+            f"parse, checks and the contact history of {fp.get('snapshot_days', 0)} export days in one "
+            f"pass {_secs(fp.get('snapshot_seconds'))}, final `dbt build` {_secs(fp.get('final_build_seconds'))}"
+        )
     else:
-        note = (f"parse, checks and {fp.get('snapshot_days', 0)} daily snapshots {_secs(fp.get('snapshot_seconds'))} "
-                f"(median {_secs(fp.get('snapshot_day_seconds', {}).get('median'))} a day, "
-                f"slowest {_secs(fp.get('snapshot_day_seconds', {}).get('max'))}), "
-                f"final `dbt build` {_secs(fp.get('final_build_seconds'))}")
-    status = "" if full["returncode"] == 0 else (" **stopped (timeout)**" if full.get("timed_out")
-                                                  else f" **failed (exit {full['returncode']})**")
+        note = (
+            f"parse, checks and {fp.get('snapshot_days', 0)} daily snapshots {_secs(fp.get('snapshot_seconds'))} "
+            f"(median {_secs(fp.get('snapshot_day_seconds', {}).get('median'))} a day, "
+            f"slowest {_secs(fp.get('snapshot_day_seconds', {}).get('max'))}), "
+            f"final `dbt build` {_secs(fp.get('final_build_seconds'))}"
+        )
+    status = (
+        ""
+        if full["returncode"] == 0
+        else (
+            " **stopped (timeout)**"
+            if full.get("timed_out")
+            else f" **failed (exit {full['returncode']})**"
+        )
+    )
     if full["returncode"] != 0 and not fp.get("snapshot_days"):
         note = "did not reach the first daily snapshot"
     if full.get("timed_out") and full.get("running_when_stopped"):
         node = full["running_when_stopped"]
-        note = (f"stopped at {full.get('stopped_at')} while `{node['node']}` ran (started {node['started']}); "
-                + note)
-    lines.append(f"| full build from empty{status} | {_secs(full['seconds'])} | {_gib(full['peak_rss_bytes'])} "
-                 f"| {note} |")
+        note = (
+            f"stopped at {full.get('stopped_at')} while `{node['node']}` ran (started {node['started']}); "
+            + note
+        )
+    lines.append(
+        f"| full build from empty{status} | {_secs(full['seconds'])} | {_gib(full['peak_rss_bytes'])} "
+        f"| {note} |"
+    )
     if inc:
         ip = inc.get("phases", {})
         status = "" if inc["returncode"] == 0 else f" **failed (exit {inc['returncode']})**"
-        lines.append(f"| one more day (increment){status} | {_secs(inc['seconds'])} | "
-                     f"{_gib(inc['peak_rss_bytes'])} | {ip.get('snapshot_days', 0)} snapshot(s), final `dbt build` "
-                     f"{_secs(ip.get('final_build_seconds'))}; snapshot max export_date "
-                     f"{inc.get('snapshot_max_export_date')} |")
-    lines += [f"| scan floor (read every raw file once) | {_secs(r['scan_floor_seconds'])} | | "
-              f"full build = {r['full']['seconds'] / r['scan_floor_seconds']:,.0f}x the scan floor |", ""]
+        lines.append(
+            f"| one more day (increment){status} | {_secs(inc['seconds'])} | "
+            f"{_gib(inc['peak_rss_bytes'])} | {ip.get('snapshot_days', 0)} snapshot(s), final `dbt build` "
+            f"{_secs(ip.get('final_build_seconds'))}; snapshot max export_date "
+            f"{inc.get('snapshot_max_export_date')} |"
+        )
+    lines += [
+        f"| scan floor (read every raw file once) | {_secs(r['scan_floor_seconds'])} | | "
+        f"full build = {r['full']['seconds'] / r['scan_floor_seconds']:,.0f}x the scan floor |",
+        "",
+    ]
     if r.get("dashboard_bytes"):
-        lines += [f"Dashboard page (serving/dashboard.html, embedded aggregates and inlined scripts): "
-                  f"{r['dashboard_bytes'] / 2**20:.2f} MiB (limit 5 MB).", ""]
+        lines += [
+            f"Dashboard page (serving/dashboard.html, embedded aggregates and inlined scripts): "
+            f"{r['dashboard_bytes'] / 2**20:.2f} MiB (limit 5 MB).",
+            "",
+        ]
     if r.get("build_seconds_by_type"):
         kinds = ", ".join(f"{k} {_secs(v)}" for k, v in r["build_seconds_by_type"].items())
-        lines += [f"Final `dbt build` of the full run, summed execution time per node type: {kinds}.", ""]
+        lines += [
+            f"Final `dbt build` of the full run, summed execution time per node type: {kinds}.",
+            "",
+        ]
     if r.get("slowest_models"):
-        lines += ["Ten slowest models of the full run's final `dbt build`:", "",
-                  "| model | seconds |", "|---|---:|"]
+        lines += [
+            "Ten slowest models of the full run's final `dbt build`:",
+            "",
+            "| model | seconds |",
+            "|---|---:|",
+        ]
         lines += [f"| `{s['model']}` | {s['seconds']:.1f} |" for s in r["slowest_models"]]
         lines.append("")
     if r.get("slowest_tests"):
-        lines += ["Slowest data tests: " + ", ".join(f"`{s['model']}` {s['seconds']:.1f} s"
-                                                   for s in r["slowest_tests"]) + ".", ""]
+        lines += [
+            "Slowest data tests: "
+            + ", ".join(f"`{s['model']}` {s['seconds']:.1f} s" for s in r["slowest_tests"])
+            + ".",
+            "",
+        ]
     if r.get("notes"):
         lines += [r["notes"], ""]
     return "\n".join(lines)
@@ -469,7 +593,9 @@ def update_report(report: Path, preset: str, section: str) -> None:
     else:
         # insert before the first section of a later preset, to keep PRESETS order
         order = list(PRESETS)
-        later = [p for p in order[order.index(preset) + 1:] if f"<!-- preset:{p}:start -->" in text]
+        later = [
+            p for p in order[order.index(preset) + 1 :] if f"<!-- preset:{p}:start -->" in text
+        ]
         if later:
             at = text.index(f"<!-- preset:{later[0]}:start -->")
             text = text[:at] + block + "\n\n" + text[at:]
@@ -514,22 +640,35 @@ def run(opts: Options) -> dict[str, Any]:
         elif path.exists():
             path.unlink()
     stage_landing(raw, landing, final_day - dt.timedelta(days=1))
-    print(f"[benchmark {opts.preset}] full build from empty ({final_day - dt.timedelta(days=1)} and before)",
-          flush=True)
+    print(
+        f"[benchmark {opts.preset}] full build from empty ({final_day - dt.timedelta(days=1)} and before)",
+        flush=True,
+    )
     full = run_measured_pipeline(landing, db, work, work / "full.log", timeout)
     run_results = work / "dbt_target" / "run_results.json"
     result: dict[str, Any] = {
-        "preset": opts.preset, "days": data_marker(opts.preset, opts.overrides)["days"],
+        "preset": opts.preset,
+        "days": data_marker(opts.preset, opts.overrides)["days"],
         "contacts": data_marker(opts.preset, opts.overrides)["contacts"],
-        "date": dt.date.today().isoformat(), "commit": commit(), "machine": machine(), "command": opts.command,
+        "date": dt.date.today().isoformat(),
+        "commit": commit(),
+        "machine": machine(),
+        "command": opts.command,
         "generation_seconds": gen_seconds if gen_seconds is not None else generation_seconds(data),
-        "data_reused": gen_seconds is None, "rows": rows, "load_start": load_start,
-        "total_rows": sum(c["rows"] for c in rows.values()), "total_files": sum(c["files"] for c in rows.values()),
-        "total_bytes": sum(c["bytes"] for c in rows.values()), "last_day": final_day.isoformat(),
-        "full": full, "slowest_models": slowest_models(run_results) if full["returncode"] == 0 else [],
+        "data_reused": gen_seconds is None,
+        "rows": rows,
+        "load_start": load_start,
+        "total_rows": sum(c["rows"] for c in rows.values()),
+        "total_files": sum(c["files"] for c in rows.values()),
+        "total_bytes": sum(c["bytes"] for c in rows.values()),
+        "last_day": final_day.isoformat(),
+        "full": full,
+        "slowest_models": slowest_models(run_results) if full["returncode"] == 0 else [],
         "slowest_models_all": slowest_models(run_results, None) if full["returncode"] == 0 else [],
         "slowest_tests": slowest_models(run_results, 3, "test") if full["returncode"] == 0 else [],
-        "build_seconds_by_type": build_seconds_by_type(run_results) if full["returncode"] == 0 else {},
+        "build_seconds_by_type": build_seconds_by_type(run_results)
+        if full["returncode"] == 0
+        else {},
     }
     if full["returncode"] == 0:
         shutil.copy2(run_results, work / "run_results_full.json")
@@ -542,19 +681,28 @@ def run(opts: Options) -> dict[str, Any]:
     page = db.parent / "serving" / "dashboard.html"
     result["dashboard_bytes"] = page.stat().st_size if page.exists() else None
     print(f"[benchmark {opts.preset}] scan floor", flush=True)
-    result["scan_floor_seconds"], result["scan_floor_rows"] = scan_floor(raw, threads=os.cpu_count() or 1)
+    result["scan_floor_seconds"], result["scan_floor_rows"] = scan_floor(
+        raw, threads=os.cpu_count() or 1
+    )
     result["load_end"] = round(os.getloadavg()[0], 1)
     (work / "benchmark.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
     update_report(opts.report, opts.preset, render_section(result))
     return result
 
 
-def run_measured_pipeline(landing: Path, db: Path, work: Path, log: Path, timeout: float | None) -> dict[str, Any]:
+def run_measured_pipeline(
+    landing: Path, db: Path, work: Path, log: Path, timeout: float | None
+) -> dict[str, Any]:
     m = run_pipeline(landing, db, work, log, timeout)
-    out = {"seconds": round(m.seconds, 2), "peak_rss_bytes": m.peak_rss_bytes, "returncode": m.returncode,
-           "timed_out": m.timed_out, "phases": phases(work / "dbt_target" / "pipeline_run.json"),
-           "log": str(log),
-           "stopped_at": time.strftime("%H:%M:%S")}
+    out = {
+        "seconds": round(m.seconds, 2),
+        "peak_rss_bytes": m.peak_rss_bytes,
+        "returncode": m.returncode,
+        "timed_out": m.timed_out,
+        "phases": phases(work / "dbt_target" / "pipeline_run.json"),
+        "log": str(log),
+        "stopped_at": time.strftime("%H:%M:%S"),
+    }
     if m.timed_out:
         out["running_when_stopped"] = unfinished_node(work / "dbt_logs" / "dbt.log")
     return out
@@ -563,20 +711,40 @@ def run_measured_pipeline(landing: Path, db: Path, work: Path, log: Path, timeou
 def parse_args(argv: list[str] | None) -> Options:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--preset", choices=sorted(PRESETS), required=True)
-    p.add_argument("--dir", type=Path, default=None, help="working directory (default target/benchmark/<preset>)")
+    p.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        help="working directory (default target/benchmark/<preset>)",
+    )
     p.add_argument("--report", type=Path, default=REPORT, help="markdown report to update")
-    p.add_argument("--regenerate", action="store_true", help="generate the landing zone even if present")
-    p.add_argument("--timeout-minutes", type=float, default=None, help="stop a pipeline run after this long")
+    p.add_argument(
+        "--regenerate", action="store_true", help="generate the landing zone even if present"
+    )
+    p.add_argument(
+        "--timeout-minutes", type=float, default=None, help="stop a pipeline run after this long"
+    )
     p.add_argument("--days", type=int, default=None, help="override the preset's days")
     p.add_argument("--contacts", type=int, default=None, help="override the preset's contacts")
-    p.add_argument("--render-only", action="store_true",
-                   help="only rewrite the report section from <dir>/benchmark.json of an earlier run")
+    p.add_argument(
+        "--render-only",
+        action="store_true",
+        help="only rewrite the report section from <dir>/benchmark.json of an earlier run",
+    )
     a = p.parse_args(argv)
     overrides = {k: v for k, v in (("days", a.days), ("contacts", a.contacts)) if v is not None}
     command = "python scripts/benchmark.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    return Options(a.preset, a.dir or PROJECT_DIR / "target" / "benchmark" / a.preset, a.report, a.regenerate,
-                   a.timeout_minutes, overrides, progress=sys.stderr.isatty(), command=command.strip(),
-                   render_only=a.render_only)
+    return Options(
+        a.preset,
+        a.dir or PROJECT_DIR / "target" / "benchmark" / a.preset,
+        a.report,
+        a.regenerate,
+        a.timeout_minutes,
+        overrides,
+        progress=sys.stderr.isatty(),
+        command=command.strip(),
+        render_only=a.render_only,
+    )
 
 
 def rerender(opts: Options) -> dict[str, Any]:
@@ -601,9 +769,11 @@ def main(argv: list[str] | None = None) -> int:
     opts = parse_args(argv)
     result = rerender(opts) if opts.render_only else run(opts)
     full, inc = result["full"], result.get("increment", {})
-    print(f"full build {full['seconds']:.1f} s, peak {_gib(full['peak_rss_bytes'])}; "
-          f"increment {inc.get('seconds', float('nan')):.1f} s, peak {_gib(inc.get('peak_rss_bytes', 0))}; "
-          f"scan floor {result['scan_floor_seconds']:.2f} s -> {opts.report}")
+    print(
+        f"full build {full['seconds']:.1f} s, peak {_gib(full['peak_rss_bytes'])}; "
+        f"increment {inc.get('seconds', float('nan')):.1f} s, peak {_gib(inc.get('peak_rss_bytes', 0))}; "
+        f"scan floor {result['scan_floor_seconds']:.2f} s -> {opts.report}"
+    )
     return 0 if full["returncode"] == 0 and inc.get("returncode") == 0 else 1
 
 

@@ -96,7 +96,7 @@ def release_dbt_connections() -> None:
         from dbt.adapters.duckdb.connections import DuckDBConnectionManager
     except ImportError:
         return
-    environment = DuckDBConnectionManager._ENV  # noqa: SLF001 (no public accessor)
+    environment = DuckDBConnectionManager._ENV
     DuckDBConnectionManager.close_all_connections()
     if environment is not None:
         environment.close()
@@ -133,7 +133,8 @@ def parquet_projection(columns: list[tuple[str, str]]) -> str:
     without loss."""
     return ", ".join(
         f"cast({quote(name)} as {PARQUET_CASTS[kind]}) as {quote(name)}"
-        if kind in PARQUET_CASTS else quote(name)
+        if kind in PARQUET_CASTS
+        else quote(name)
         for name, kind in columns
     )
 
@@ -145,50 +146,64 @@ def model_descriptions(manifest: Path) -> dict[str, tuple[str, dict[str, str]]]:
         return {}
     nodes = json.loads(manifest.read_text())["nodes"].values()
     return {
-        node["name"]: (node.get("description", ""),
-                       {name: column.get("description", "")
-                        for name, column in node.get("columns", {}).items()})
-        for node in nodes if node.get("resource_type") in ("model", "seed")
+        node["name"]: (
+            node.get("description", ""),
+            {
+                name: column.get("description", "")
+                for name, column in node.get("columns", {}).items()
+            },
+        )
+        for node in nodes
+        if node.get("resource_type") in ("model", "seed")
     }
 
 
-def warehouse_comments(connection: duckdb.DuckDBPyConnection,
-                       mart: str) -> tuple[str, dict[str, str]]:
+def warehouse_comments(
+    connection: duckdb.DuckDBPyConnection, mart: str
+) -> tuple[str, dict[str, str]]:
     """The table and column comments a mart carries in the warehouse (dbt's persist_docs)."""
     table = connection.execute(
         "select coalesce(max(comment), '') from (select comment from duckdb_tables()"
         " where database_name = 'wh' and schema_name = 'main' and table_name = $mart"
         " union all select comment from duckdb_views() where database_name = 'wh'"
-        " and schema_name = 'main' and view_name = $mart)", {"mart": mart}).fetchone()[0]
+        " and schema_name = 'main' and view_name = $mart)",
+        {"mart": mart},
+    ).fetchone()[0]
     columns = connection.execute(
         "select column_name, comment from duckdb_columns() where database_name = 'wh'"
         " and schema_name = 'main' and table_name = $mart and comment is not null",
-        {"mart": mart}).fetchall()
+        {"mart": mart},
+    ).fetchall()
     return table, dict(columns)
 
 
-def merged_descriptions(persisted: tuple[str, dict[str, str]],
-                        described: tuple[str, dict[str, str]] | None
-                        ) -> tuple[str, dict[str, str]]:
+def merged_descriptions(
+    persisted: tuple[str, dict[str, str]], described: tuple[str, dict[str, str]] | None
+) -> tuple[str, dict[str, str]]:
     """The warehouse's own comments, completed from the manifest where they are empty."""
     table, columns = described or ("", {})
     merged = {**columns, **{name: text for name, text in persisted[1].items() if text.strip()}}
     return (persisted[0] if persisted[0].strip() else table), merged
 
 
-def comment_statements(mart: str, columns: list[tuple[str, str]],
-                       described: tuple[str, dict[str, str]] | None) -> list[str]:
+def comment_statements(
+    mart: str, columns: list[tuple[str, str]], described: tuple[str, dict[str, str]] | None
+) -> list[str]:
     """COMMENT statements carrying a model's descriptions to its table in the serving copy."""
     if not described:
         return []
     table_description, column_descriptions = described
     relation = f"srv.main.{quote(mart)}"
-    statements = [f"comment on table {relation} is {literal(table_description.strip())}"
-                  ] if table_description.strip() else []
+    statements = (
+        [f"comment on table {relation} is {literal(table_description.strip())}"]
+        if table_description.strip()
+        else []
+    )
     names = {name for name, _ in columns}
     statements += [
         f"comment on column {relation}.{quote(column)} is {literal(text.strip())}"
-        for column, text in column_descriptions.items() if text.strip() and column in names
+        for column, text in column_descriptions.items()
+        if text.strip() and column in names
     ]
     return statements
 
@@ -215,7 +230,7 @@ def publish_lock(serving_dir: Path) -> Iterator[None]:
 
 def new_version() -> str:
     """Sortable and unique: UTC time to the microsecond."""
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def remove_partials(serving_dir: Path) -> None:
@@ -228,8 +243,11 @@ def remove_partials(serving_dir: Path) -> None:
 
 
 def remove_old_versions(serving_dir: Path, current: str) -> None:
-    versions = sorted(path.name for path in serving_dir.glob(PARQUET_VERSION_PREFIX + "*")
-                      if path.is_dir() and not path.name.endswith(PARTIAL))
+    versions = sorted(
+        path.name
+        for path in serving_dir.glob(PARQUET_VERSION_PREFIX + "*")
+        if path.is_dir() and not path.name.endswith(PARTIAL)
+    )
     keep = {current, *[name for name in versions if name < current][-KEEP_PREVIOUS_VERSIONS:]}
     for name in versions:
         if name not in keep:
@@ -239,8 +257,11 @@ def remove_old_versions(serving_dir: Path, current: str) -> None:
 def remove_old_database_versions(serving_dir: Path, current: str) -> None:
     """The DuckDB files of versions before the previous one (a reader that has one open
     keeps reading it: Linux keeps a removed file alive while it is open)."""
-    versions = sorted(path.name for path in serving_dir.glob(DATABASE_VERSION_PREFIX + "*.duckdb")
-                      if not path.is_symlink())
+    versions = sorted(
+        path.name
+        for path in serving_dir.glob(DATABASE_VERSION_PREFIX + "*.duckdb")
+        if not path.is_symlink()
+    )
     keep = {current, *[name for name in versions if name < current][-KEEP_PREVIOUS_VERSIONS:]}
     for name in versions:
         if name not in keep:
@@ -251,21 +272,25 @@ def copying_connection() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB held to the build's limits (profiles.yml and its environment
     variables). With DuckDB's defaults (80% of RAM, insertion order kept) copying the marts
     of the l preset alone peaked at 8.0 GiB."""
-    return duckdb.connect(config={
-        "memory_limit": os.environ.get("MW_DUCKDB_MEMORY_LIMIT", "6GB"),
-        "threads": int(os.environ.get("MW_DUCKDB_THREADS", "2")),
-        "preserve_insertion_order": False,
-        "temp_directory": os.environ.get("MW_DUCKDB_TEMP_DIR", str(PROJECT_DIR / "target" / "duckdb_tmp")),
-    })
+    return duckdb.connect(
+        config={
+            "memory_limit": os.environ.get("MW_DUCKDB_MEMORY_LIMIT", "6GB"),
+            "threads": int(os.environ.get("MW_DUCKDB_THREADS", "2")),
+            "preserve_insertion_order": False,
+            "temp_directory": os.environ.get(
+                "MW_DUCKDB_TEMP_DIR", str(PROJECT_DIR / "target" / "duckdb_tmp")
+            ),
+        }
+    )
 
 
-def write_aside(warehouse: Path, version: str, database: Path,
-                parquet_dir: Path) -> list[MartCopy]:
+def write_aside(warehouse: Path, version: str, database: Path, parquet_dir: Path) -> list[MartCopy]:
     """Writes the serving DuckDB file and the parquet files of one version aside, checks
     both against the warehouse, and returns the marts."""
-    published_at = dt.datetime.now(dt.timezone.utc)
+    published_at = dt.datetime.now(dt.UTC)
     descriptions = model_descriptions(
-        Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target")) / "manifest.json")
+        Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target")) / "manifest.json"
+    )
     marts: list[MartCopy] = []
     connection = copying_connection()
     try:
@@ -275,31 +300,43 @@ def write_aside(warehouse: Path, version: str, database: Path,
         # One transaction for every write to the new file (much cheaper than one per statement).
         connection.execute("begin transaction")
         if not names:
-            raise RuntimeError(f"no dim_/fct_/mart_/dq_ relation in {warehouse}: "
-                               "nothing to publish")
+            raise RuntimeError(
+                f"no dim_/fct_/mart_/dq_ relation in {warehouse}: nothing to publish"
+            )
         for name in names:
             source, served = f"wh.main.{quote(name)}", f"srv.main.{quote(name)}"
             parquet = parquet_dir / f"{name}.parquet"
             connection.execute(f"create table {served} as select * from {source}")
-            columns = [(name, kind) for name, kind, *_ in
-                       connection.execute(f"describe {source}").fetchall()]
+            columns = [
+                (name, kind)
+                for name, kind, *_ in connection.execute(f"describe {source}").fetchall()
+            ]
             projection = parquet_projection(columns)
-            connection.execute(f"copy (select {projection} from {source}) to "
-                               f"{literal(str(parquet))} (format parquet, compression zstd)")
-            comments = comment_statements(name, columns, merged_descriptions(
-                warehouse_comments(connection, name), descriptions.get(name)))
+            connection.execute(
+                f"copy (select {projection} from {source}) to "
+                f"{literal(str(parquet))} (format parquet, compression zstd)"
+            )
+            comments = comment_statements(
+                name,
+                columns,
+                merged_descriptions(warehouse_comments(connection, name), descriptions.get(name)),
+            )
             if comments:
                 connection.execute(";\n".join(comments))
             expected = connection.execute(checksum_sql(source)).fetchone()
             copied = connection.execute(checksum_sql(served)).fetchone()
             expected_parquet = connection.execute(
-                checksum_sql(f"(select {projection} from {source})")).fetchone()
+                checksum_sql(f"(select {projection} from {source})")
+            ).fetchone()
             written = connection.execute(
-                checksum_sql(f"read_parquet({literal(str(parquet))})")).fetchone()
+                checksum_sql(f"read_parquet({literal(str(parquet))})")
+            ).fetchone()
             if copied != expected or written != expected_parquet:
-                raise RuntimeError(f"{name}: the copy differs from the warehouse "
-                                   f"(duckdb {copied} vs {expected}, parquet {written} vs "
-                                   f"{expected_parquet})")
+                raise RuntimeError(
+                    f"{name}: the copy differs from the warehouse "
+                    f"(duckdb {copied} vs {expected}, parquet {written} vs "
+                    f"{expected_parquet})"
+                )
             marts.append(MartCopy(name, int(expected[0]), int(expected[1]), int(written[1])))
         connection.execute("create schema srv.meta")
         connection.execute(f"""
@@ -309,14 +346,26 @@ def write_aside(warehouse: Path, version: str, database: Path,
                 version varchar, published_at timestamptz, warehouse varchar)""")
         connection.executemany(
             f"insert into srv.{META_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [[mart.name, mart.rows, mart.checksum,
-              f"{PARQUET_VERSION_PREFIX}{version}/{mart.name}.parquet", mart.parquet_checksum,
-              version, published_at, str(warehouse)] for mart in marts],
+            [
+                [
+                    mart.name,
+                    mart.rows,
+                    mart.checksum,
+                    f"{PARQUET_VERSION_PREFIX}{version}/{mart.name}.parquet",
+                    mart.parquet_checksum,
+                    version,
+                    published_at,
+                    str(warehouse),
+                ]
+                for mart in marts
+            ],
         )
-        connection.execute(f"comment on table srv.{META_TABLE} is "
-                           "'What this serving copy holds: one row per mart, with its row count, "
-                           "an order-independent checksum (sum of hash(row)) and the parquet "
-                           "file of the same version.'")
+        connection.execute(
+            f"comment on table srv.{META_TABLE} is "
+            "'What this serving copy holds: one row per mart, with its row count, "
+            "an order-independent checksum (sum of hash(row)) and the parquet "
+            "file of the same version.'"
+        )
         connection.execute("commit")
         connection.execute("detach srv")  # checkpoints: the file is complete, no WAL left
     finally:
@@ -325,8 +374,14 @@ def write_aside(warehouse: Path, version: str, database: Path,
         "version": version,
         "published_at": published_at.isoformat(),
         "warehouse": str(warehouse),
-        "marts": {mart.name: {"file": f"{mart.name}.parquet", "rows": mart.rows,
-                              "checksum": str(mart.parquet_checksum)} for mart in marts},
+        "marts": {
+            mart.name: {
+                "file": f"{mart.name}.parquet",
+                "rows": mart.rows,
+                "checksum": str(mart.parquet_checksum),
+            }
+            for mart in marts
+        },
     }
     (parquet_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n")
     return marts
@@ -343,8 +398,9 @@ def publish(warehouse: Path, serving_dir: Path | None = None) -> Publication:
     serving_dir.mkdir(parents=True, exist_ok=True)
     link = serving_dir / PARQUET_LINK
     if link.exists() and not link.is_symlink():
-        raise RuntimeError(f"{link} is a real directory; it must be the symlink this script "
-                           "manages (move it away)")
+        raise RuntimeError(
+            f"{link} is a real directory; it must be the symlink this script manages (move it away)"
+        )
     with publish_lock(serving_dir):
         remove_partials(serving_dir)
         version = new_version()
@@ -391,23 +447,32 @@ def publish_after_build(warehouse: Path) -> Publication:
     warehouse, publishes, and prints where the serving copy is."""
     release_dbt_connections()
     publication = publish(warehouse)
-    print(f"serving copy: {publication.database} and {publication.parquet_dir}/ "
-          f"({len(publication.marts)} marts, version {publication.version}, "
-          f"{publication.seconds:.1f} s)", flush=True)
+    print(
+        f"serving copy: {publication.database} and {publication.parquet_dir}/ "
+        f"({len(publication.marts)} marts, version {publication.version}, "
+        f"{publication.seconds:.1f} s)",
+        flush=True,
+    )
     return publication
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, default=Path(
-        os.environ.get("MW_DUCKDB_PATH", PROJECT_DIR / "target" / "warehouse.duckdb")))
-    parser.add_argument("--serving-dir", type=Path, default=None,
-                        help="default: serving/ beside the warehouse file")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=Path(os.environ.get("MW_DUCKDB_PATH", PROJECT_DIR / "target" / "warehouse.duckdb")),
+    )
+    parser.add_argument(
+        "--serving-dir", type=Path, default=None, help="default: serving/ beside the warehouse file"
+    )
     args = parser.parse_args(argv)
     publication = publish(args.db, args.serving_dir)
-    print(f"serving copy: {publication.database} and {publication.parquet_dir}/ "
-          f"({len(publication.marts)} marts, version {publication.version}, "
-          f"{publication.seconds:.1f} s)")
+    print(
+        f"serving copy: {publication.database} and {publication.parquet_dir}/ "
+        f"({len(publication.marts)} marts, version {publication.version}, "
+        f"{publication.seconds:.1f} s)"
+    )
     return 0
 
 

@@ -32,11 +32,13 @@ def published_through(serving_database: Path) -> dt.datetime | None:
     with duckdb.connect(str(serving_database), read_only=True) as connection:
         has_files = connection.execute(
             "select count(*) from duckdb_tables() where schema_name = 'main'"
-            " and table_name = 'dq_landing_files'").fetchone()[0]
+            " and table_name = 'dq_landing_files'"
+        ).fetchone()[0]
         if not has_files:
             return None
         return connection.execute(
-            "select max(first_loaded_at) from main.dq_landing_files").fetchone()[0]
+            "select max(first_loaded_at) from main.dq_landing_files"
+        ).fetchone()[0]
 
 
 def blocking_findings(warehouse: Path) -> list[dict[str, object]]:
@@ -60,29 +62,40 @@ def figures(finding: dict[str, object]) -> str:
         return f"{finding['numerator']:g}, {side} the error threshold {threshold:g}"
     interval = ""
     if finding["value_ci_low"] is not None:
-        interval = (f", 95% interval {finding['value_ci_low']:.4f} to "
-                    f"{finding['value_ci_high']:.4f}")
-    return (f"{finding['numerator']:g} of {finding['denominator']:g} = {value:.4f}{interval}, "
-            f"{side} the error threshold {threshold:g}")
+        interval = f", 95% interval {finding['value_ci_low']:.4f} to {finding['value_ci_high']:.4f}"
+    return (
+        f"{finding['numerator']:g} of {finding['denominator']:g} = {value:.4f}{interval}, "
+        f"{side} the error threshold {threshold:g}"
+    )
 
 
 def failure_message(findings: list[dict[str, object]], serving_dir: Path) -> str:
     """The console message of a failed gate: each finding with its check, table, day, file
     and figures, what was (not) published, and how to acknowledge."""
-    lines = [f"Data-quality gate: {len(findings)} error(s) in what is new in this run "
-             "(mart_data_quality.blocks_publish). Nothing was published; the previous "
-             f"serving copy in {serving_dir} is kept and stays readable."]
+    lines = [
+        f"Data-quality gate: {len(findings)} error(s) in what is new in this run "
+        "(mart_data_quality.blocks_publish). Nothing was published; the previous "
+        f"serving copy in {serving_dir} is kept and stays readable."
+    ]
     for finding in findings:
         file = f", file {finding['source_file']}" if finding["source_file"] else ""
-        lines.append(f"  - {finding['check_name']}: table {finding['check_scope']}, "
-                     f"day {finding['day']}{file}: {figures(finding)}")
-    lines += ["Fix the data and run again, or accept a finding: add a row to "
-              f"{ACKNOWLEDGED_SEED} ({ACKNOWLEDGED_HEADER}), e.g.:"]
+        lines.append(
+            f"  - {finding['check_name']}: table {finding['check_scope']}, "
+            f"day {finding['day']}{file}: {figures(finding)}"
+        )
+    lines += [
+        "Fix the data and run again, or accept a finding: add a row to "
+        f"{ACKNOWLEDGED_SEED} ({ACKNOWLEDGED_HEADER}), e.g.:"
+    ]
     for finding in findings[:3]:
-        lines.append(f"  {finding['check_name']},{finding['check_scope']},{finding['day']},,"
-                     "<why it is accepted>,<who>")
+        lines.append(
+            f"  {finding['check_name']},{finding['check_scope']},{finding['day']},,"
+            "<why it is accepted>,<who>"
+        )
     if any(finding["check_name"] == "landing_file_changed" for finding in findings):
-        lines.append("A landing_file_changed error means a file changed or vanished after it "
-                     "was loaded: rebuild from empty (delete the warehouse file, e.g. "
-                     "target/warehouse.duckdb, and run again).")
+        lines.append(
+            "A landing_file_changed error means a file changed or vanished after it "
+            "was loaded: rebuild from empty (delete the warehouse file, e.g. "
+            "target/warehouse.duckdb, and run again)."
+        )
     return "\n".join(lines)

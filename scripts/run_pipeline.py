@@ -83,8 +83,11 @@ def nonempty_export_days(raw_dir: Path, days: list[dt.date]) -> list[dt.date]:
     import pyarrow.parquet as pq
 
     folder = raw_dir / "crm" / "contacts"
-    return [day for day in days
-            if pq.read_metadata(folder / f"contacts_{day.isoformat()}.parquet").num_rows > 0]
+    return [
+        day
+        for day in days
+        if pq.read_metadata(folder / f"contacts_{day.isoformat()}.parquet").num_rows > 0
+    ]
 
 
 def last_snapshotted_day(db_path: Path) -> dt.date | None:
@@ -139,17 +142,28 @@ class Dbt:
         result = self._runner.invoke(list(args))
         self._record(phase, list(args), started, result.result)
         if not result.success:
-            raise SystemExit(f"dbt {' '.join(args)} failed: {result.exception or 'see the log above'}")
+            raise SystemExit(
+                f"dbt {' '.join(args)} failed: {result.exception or 'see the log above'}"
+            )
 
     def _record(self, phase: str, args: list[str], started: float, result: object) -> None:
         nodes = [
-            {"unique_id": node_result.node.unique_id, "status": str(node_result.status),
-             "seconds": round(node_result.execution_time, 3)}
+            {
+                "unique_id": node_result.node.unique_id,
+                "status": str(node_result.status),
+                "seconds": round(node_result.execution_time, 3),
+            }
             for node_result in getattr(result, "results", None) or []
             if getattr(node_result, "node", None) is not None
         ]
-        self.steps.append({"phase": phase, "args": args,
-                           "seconds": round(time.monotonic() - started, 3), "nodes": nodes})
+        self.steps.append(
+            {
+                "phase": phase,
+                "args": args,
+                "seconds": round(time.monotonic() - started, 3),
+                "nodes": nodes,
+            }
+        )
 
 
 def write_run_record(steps: list[dict[str, object]], path: Path) -> None:
@@ -174,10 +188,16 @@ def export_vars(day: dt.date, previous: dt.date | None, **more: object) -> str:
 def snapshot_day(dbt: Dbt, day: dt.date, previous: dt.date | None) -> None:
     """Records one day's contacts export in the snapshot."""
     dbt.invoke(
-        "snapshot_day", "build", "--quiet",
-        "--select", SNAPSHOT_INPUT, SNAPSHOT,
-        "--exclude", "resource_type:test",
-        "--vars", export_vars(day, previous, skip_landing_zone_check=True),
+        "snapshot_day",
+        "build",
+        "--quiet",
+        "--select",
+        SNAPSHOT_INPUT,
+        SNAPSHOT,
+        "--exclude",
+        "resource_type:test",
+        "--vars",
+        export_vars(day, previous, skip_landing_zone_check=True),
     )
 
 
@@ -185,8 +205,13 @@ def bulk_load(dbt: Dbt) -> None:
     """Creates the missing (or empty) snapshot from every export in one pass: exactly the
     rows the day-by-day snapshots would write. Atomic: an interrupted load leaves no
     snapshot, and the next run loads again."""
-    dbt.invoke("snapshot_bulk_load", "run-operation", "snapshot_bulk_load", "--args",
-               f"{{snapshot_name: {SNAPSHOT}, history_model: {SNAPSHOT_REPLAYED}}}")
+    dbt.invoke(
+        "snapshot_bulk_load",
+        "run-operation",
+        "snapshot_bulk_load",
+        "--args",
+        f"{{snapshot_name: {SNAPSHOT}, history_model: {SNAPSHOT_REPLAYED}}}",
+    )
 
 
 @dataclass(frozen=True)
@@ -204,12 +229,18 @@ def landed_exports(raw_dir: Path) -> tuple[list[dt.date], dict[dt.date, dt.date 
     """Every landed export day, and for each the newest earlier day whose file holds rows."""
     landed = export_days(raw_dir)
     exported = nonempty_export_days(raw_dir, landed)
-    return landed, {day: max((before for before in exported if before < day), default=None)
-                    for day in landed}
+    return landed, {
+        day: max((before for before in exported if before < day), default=None) for day in landed
+    }
 
 
-def record_history(settings: Settings, dbt: Dbt, test: bool = True,
-                   day_by_day: bool = False, warn_error: bool = False) -> History:
+def record_history(
+    settings: Settings,
+    dbt: Dbt,
+    test: bool = True,
+    day_by_day: bool = False,
+    warn_error: bool = False,
+) -> History:
     """Snapshots every pending export day (all at once into a missing snapshot, unless
     day_by_day), then tests the history (unless test is false)."""
     started = time.monotonic()
@@ -219,28 +250,50 @@ def record_history(settings: Settings, dbt: Dbt, test: bool = True,
     loads_at_once = done_through is None and bool(days) and not day_by_day
     # Checks the landing zone once and builds what the snapshot reads, and what its replay
     # check reads (a view that depends on the exports landed).
-    built_first = ([f"+{SNAPSHOT_INPUT}"] + ([f"+{REPLAYED_KEYS}"] if test else [])
-                   + ([f"+{SNAPSHOT_REPLAYED}"] if loads_at_once else []))
-    dbt.invoke("before_snapshot", "build", "--quiet", "--select", *built_first,
-               "--exclude", "resource_type:test")
+    built_first = (
+        [f"+{SNAPSHOT_INPUT}"]
+        + ([f"+{REPLAYED_KEYS}"] if test else [])
+        + ([f"+{SNAPSHOT_REPLAYED}"] if loads_at_once else [])
+    )
+    dbt.invoke(
+        "before_snapshot",
+        "build",
+        "--quiet",
+        "--select",
+        *built_first,
+        "--exclude",
+        "resource_type:test",
+    )
     if loads_at_once:
         bulk_load(dbt)
         dbt.steps[-1]["days"] = len(days)
-        print(f"snapshot {days[0]} to {days[-1]}: {len(days)} days in one pass, "
-              f"{time.monotonic() - started:.1f} s elapsed", flush=True)
+        print(
+            f"snapshot {days[0]} to {days[-1]}: {len(days)} days in one pass, "
+            f"{time.monotonic() - started:.1f} s elapsed",
+            flush=True,
+        )
     else:
         for number, day in enumerate(days, start=1):
             snapshot_day(dbt, day, previous.get(day))
             dbt.steps[-1]["days"] = 1
-            print(f"snapshot {day}: day {number} of {len(days)}, "
-                  f"{time.monotonic() - started:.1f} s elapsed", flush=True)
+            print(
+                f"snapshot {day}: day {number} of {len(days)}, "
+                f"{time.monotonic() - started:.1f} s elapsed",
+                flush=True,
+            )
     if test:
         # The tables above that read every contacts export, and the snapshot (it holds every
         # landed export: running it again merges the newest one for nothing), are tested,
         # not built again by the final build.
-        dbt.invoke("test_history", *(WARN_ERROR if warn_error else []), "test",
-                   "--select", CONTACTS_CONDENSED, SNAPSHOT,
-                   *(["--exclude", REPLAY_CHECK] if loads_at_once else []))
+        dbt.invoke(
+            "test_history",
+            *(WARN_ERROR if warn_error else []),
+            "test",
+            "--select",
+            CONTACTS_CONDENSED,
+            SNAPSHOT,
+            *(["--exclude", REPLAY_CHECK] if loads_at_once else []),
+        )
     return History(days, loads_at_once, landed, previous)
 
 
@@ -264,8 +317,15 @@ def final_build_args(settings: Settings, history: History) -> list[str]:
     the unit tests: they test the SQL, not the day's data, so `make test` runs them once
     (tests/python/test_dbt_unit_tests.py) instead of every run (3-5 s a run on DuckDB, about
     2 min on Spark)."""
-    return ["build", "--exclude", *HISTORY_NODES, "--exclude-resource-type", "unit_test",
-            "--vars", final_build_vars(settings, history)]
+    return [
+        "build",
+        "--exclude",
+        *HISTORY_NODES,
+        "--exclude-resource-type",
+        "unit_test",
+        "--vars",
+        final_build_vars(settings, history),
+    ]
 
 
 def final_build(settings: Settings, dbt: Dbt, history: History, warn_error: bool) -> None:
@@ -273,16 +333,19 @@ def final_build(settings: Settings, dbt: Dbt, history: History, warn_error: bool
     from scripts import publish_serving, quality_gate
 
     try:
-        dbt.invoke("build", *(WARN_ERROR if warn_error else []),
-                   *final_build_args(settings, history))
+        dbt.invoke(
+            "build", *(WARN_ERROR if warn_error else []), *final_build_args(settings, history)
+        )
     except SystemExit as failure:
         publish_serving.release_dbt_connections()
         serving_dir = publish_serving.serving_dir_for(settings.db_path)
         findings = quality_gate.blocking_findings(settings.db_path)
         if findings:
             raise SystemExit(quality_gate.failure_message(findings, serving_dir)) from None
-        raise SystemExit(f"{failure.code}\nNothing was published; the previous serving copy "
-                         f"in {serving_dir} is kept.") from None
+        raise SystemExit(
+            f"{failure.code}\nNothing was published; the previous serving copy "
+            f"in {serving_dir} is kept."
+        ) from None
 
 
 def publish(settings: Settings, dbt: Dbt) -> None:
@@ -292,8 +355,14 @@ def publish(settings: Settings, dbt: Dbt) -> None:
 
     started = time.monotonic()
     render_after_publish(publish_serving.publish_after_build(settings.db_path))
-    dbt.steps.append({"phase": "publish", "args": [], "nodes": [],
-                      "seconds": round(time.monotonic() - started, 3)})
+    dbt.steps.append(
+        {
+            "phase": "publish",
+            "args": [],
+            "nodes": [],
+            "seconds": round(time.monotonic() - started, 3),
+        }
+    )
 
 
 def prepare(settings: Settings) -> None:
@@ -307,8 +376,9 @@ def prepare(settings: Settings) -> None:
     settings.db_path.parent.mkdir(parents=True, exist_ok=True)
 
 
-def run(settings: Settings, build: bool = True, warn_error: bool = False,
-        day_by_day: bool = False) -> list[dt.date]:
+def run(
+    settings: Settings, build: bool = True, warn_error: bool = False, day_by_day: bool = False
+) -> list[dt.date]:
     """The contact history, then the final build and publishing; returns the days
     snapshotted."""
     prepare(settings)
@@ -318,15 +388,21 @@ def run(settings: Settings, build: bool = True, warn_error: bool = False,
         if not dbt.has_snapshot:
             if build:
                 dbt.invoke("build", *(WARN_ERROR if warn_error else []), "build")
-                print(f"build done in {time.monotonic() - started:.1f} s "
-                      f"(target {settings.target}, contact history replayed)", flush=True)
+                print(
+                    f"build done in {time.monotonic() - started:.1f} s "
+                    f"(target {settings.target}, contact history replayed)",
+                    flush=True,
+                )
             return []
         if dbt.adapter_type != "duckdb":
-            raise SystemExit(f"target {settings.target}: the runner reads the snapshot's progress "
-                             "from DuckDB; on a Delta-capable cluster run `dbt snapshot` daily, "
-                             "then `dbt build`")
-        history = record_history(settings, dbt, test=build, day_by_day=day_by_day,
-                                 warn_error=warn_error)
+            raise SystemExit(
+                f"target {settings.target}: the runner reads the snapshot's progress "
+                "from DuckDB; on a Delta-capable cluster run `dbt snapshot` daily, "
+                "then `dbt build`"
+            )
+        history = record_history(
+            settings, dbt, test=build, day_by_day=day_by_day, warn_error=warn_error
+        )
         if build:
             final_build(settings, dbt, history, warn_error)
             print(f"build done in {time.monotonic() - started:.1f} s", flush=True)
@@ -344,22 +420,41 @@ def remove_warehouse(db_path: Path) -> None:
 
 def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--raw-dir", type=Path,
-                        default=Path(os.environ.get("MW_RAW_DIR", PROJECT_DIR / "seeds" / "raw")))
-    parser.add_argument("--db", type=Path, default=Path(
-        os.environ.get("MW_DUCKDB_PATH", PROJECT_DIR / "target" / "warehouse.duckdb")))
-    parser.add_argument("--target", default=os.environ.get("DBT_TARGET", "duckdb"),
-                        help="dbt target of profiles.yml (duckdb, or spark: README \"Scaling out\")")
-    parser.add_argument("--skip-build", action="store_true",
-                        help="only snapshot the pending export days")
-    parser.add_argument("--warn-error", action="store_true",
-                        help="treat dbt warnings (but data-quality warnings) as errors in the final build")
-    parser.add_argument("--full-rebuild", action="store_true",
-                        help="delete the DuckDB warehouse first and build everything from the "
-                             "landing zone (the serving copy stays until the new build publishes)")
-    parser.add_argument("--day-by-day", action="store_true",
-                        help="snapshot a missing snapshot's export days one by one instead of "
-                             "in one pass (slow; the reference the one-pass load is tested against)")
+    parser.add_argument(
+        "--raw-dir",
+        type=Path,
+        default=Path(os.environ.get("MW_RAW_DIR", PROJECT_DIR / "seeds" / "raw")),
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=Path(os.environ.get("MW_DUCKDB_PATH", PROJECT_DIR / "target" / "warehouse.duckdb")),
+    )
+    parser.add_argument(
+        "--target",
+        default=os.environ.get("DBT_TARGET", "duckdb"),
+        help='dbt target of profiles.yml (duckdb, or spark: README "Scaling out")',
+    )
+    parser.add_argument(
+        "--skip-build", action="store_true", help="only snapshot the pending export days"
+    )
+    parser.add_argument(
+        "--warn-error",
+        action="store_true",
+        help="treat dbt warnings (but data-quality warnings) as errors in the final build",
+    )
+    parser.add_argument(
+        "--full-rebuild",
+        action="store_true",
+        help="delete the DuckDB warehouse first and build everything from the "
+        "landing zone (the serving copy stays until the new build publishes)",
+    )
+    parser.add_argument(
+        "--day-by-day",
+        action="store_true",
+        help="snapshot a missing snapshot's export days one by one instead of "
+        "in one pass (slow; the reference the one-pass load is tested against)",
+    )
     args = parser.parse_args(argv)
     return Settings(args.raw_dir.resolve(), args.db.resolve(), args.target), args
 
@@ -368,8 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     settings, args = parse_args(argv)
     if args.full_rebuild:
         remove_warehouse(settings.db_path)
-    run(settings, build=not args.skip_build, warn_error=args.warn_error,
-        day_by_day=args.day_by_day)
+    run(settings, build=not args.skip_build, warn_error=args.warn_error, day_by_day=args.day_by_day)
     if settings.target == "duckdb":
         print(f"warehouse: {settings.db_path}")
     return 0

@@ -17,15 +17,25 @@ from scripts.dashboard.render import PAGE_NAME, render  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
-    default_db = Path(os.environ.get("MW_DUCKDB_PATH",
-                                     PROJECT_DIR / "target" / "warehouse.duckdb"))
+    default_db = Path(os.environ.get("MW_DUCKDB_PATH", PROJECT_DIR / "target" / "warehouse.duckdb"))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--serving-db", type=Path,
-                        default=default_db.resolve().parent / "serving" / "serving.duckdb")
-    parser.add_argument("--out", type=Path, default=None,
-                        help=f"default: {PAGE_NAME} beside the serving DuckDB file")
-    parser.add_argument("--screenshot", type=Path, default=None,
-                        help="also write a PNG of the page here (e.g. docs/dashboard.png)")
+    parser.add_argument(
+        "--serving-db",
+        type=Path,
+        default=default_db.resolve().parent / "serving" / "serving.duckdb",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help=f"default: {PAGE_NAME} beside the serving DuckDB file",
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        default=None,
+        help="also write a PNG of the page here (e.g. docs/dashboard.png)",
+    )
     args = parser.parse_args(argv)
     out = render(args.serving_db, args.out or args.serving_db.parent / PAGE_NAME)
     print(f"dashboard: {out} ({out.stat().st_size / 1024:.0f} KB)")

@@ -15,8 +15,9 @@ APT_LOCK_WAIT = ["-o", "DPkg::Lock::Timeout=600"]
 
 
 def _apt_get(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["apt-get", *APT_LOCK_WAIT, *args], env=APT_ENV,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        ["apt-get", *APT_LOCK_WAIT, *args], env=APT_ENV, capture_output=True, text=True, check=False
+    )
 
 
 def ensure_chromium() -> str:
@@ -35,8 +36,9 @@ def ensure_chromium() -> str:
         done = _apt_get("install", "-y", "--no-install-recommends", "chromium")
     found = shutil.which("chromium")
     if done.returncode != 0 or not found:
-        raise RuntimeError(f"apt-get install chromium failed:\n{done.stdout[-2000:]}"
-                           f"\n{done.stderr[-3000:]}")
+        raise RuntimeError(
+            f"apt-get install chromium failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+        )
     return found
 
 
@@ -45,28 +47,45 @@ def headless(chromium: str, *args: str, timeout: float = 120) -> subprocess.Comp
     self-contained)."""
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
         return subprocess.run(
-            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-             "--hide-scrollbars", "--no-first-run", f"--user-data-dir={profile}", *args],
-            capture_output=True, text=True, timeout=timeout, check=False,
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--hide-scrollbars",
+                "--no-first-run",
+                f"--user-data-dir={profile}",
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
 
 
-def screenshot(chromium: str, page: Path, png: Path, width: int = 1150,
-               height: int = 6000) -> Path:
+def screenshot(chromium: str, page: Path, png: Path, width: int = 1150, height: int = 6000) -> Path:
     """A screenshot of the whole page: taken tall, then the empty background below the
     content trimmed away."""
     from PIL import Image
 
-    done = headless(chromium, f"--window-size={width},{height}", "--virtual-time-budget=5000",
-                    f"--screenshot={png}", page.resolve().as_uri())
+    done = headless(
+        chromium,
+        f"--window-size={width},{height}",
+        "--virtual-time-budget=5000",
+        f"--screenshot={png}",
+        page.resolve().as_uri(),
+    )
     if done.returncode != 0 or not png.exists():
         raise RuntimeError(f"chromium --screenshot failed:\n{done.stderr[-3000:]}")
     with Image.open(png) as image:
         rgb = image.convert("RGB")
     background = rgb.getpixel((width - 1, height - 1))
     bottom = height
-    while bottom > 1 and all(rgb.getpixel((x, bottom - 1)) == background
-                             for x in range(0, width, 7)):
+    while bottom > 1 and all(
+        rgb.getpixel((x, bottom - 1)) == background for x in range(0, width, 7)
+    ):
         bottom -= 1
     rgb.crop((0, 0, width, min(height, bottom + 24))).save(png, optimize=True)
     return png

@@ -49,72 +49,125 @@ def confidence_sections(extract: Extract) -> list[Section]:
     """The confidence marts' intervals, where the serving copy has those marts."""
     found: list[Section] = []
     if "uplift" in extract.datasets:
-        found.append(Section(
-            "uplift", "Segment-flow uplift against a control", "mart_segment_flow_uplift",
-            charts_confidence.uplift(), ("uplift",), ("period", "brand", "email_type", "segment"),
-            "Per campaign × segment at send (the 15 with the most treated contacts in the "
-            "cut): the share of treated contacts in each segment after the send minus the "
-            "control's, with the mart's 95% Newcombe interval. Red: the interval excludes "
-            "0 (conclusive). The month is the launch month."))
+        found.append(
+            Section(
+                "uplift",
+                "Segment-flow uplift against a control",
+                "mart_segment_flow_uplift",
+                charts_confidence.uplift(),
+                ("uplift",),
+                ("period", "brand", "email_type", "segment"),
+                "Per campaign × segment at send (the 15 with the most treated contacts in the "
+                "cut): the share of treated contacts in each segment after the send minus the "
+                "control's, with the mart's 95% Newcombe interval. Red: the interval excludes "
+                "0 (conclusive). The month is the launch month.",
+            )
+        )
     if "confidence" in extract.datasets:
         months = sorted({str(row[0]) for row in extract.datasets["confidence"].rows})
         latest = months[-1] if months else ""
-        found.append(Section(
-            "decision-confidence", "CPL and DRR with bootstrap intervals",
-            "mart_decision_confidence", charts_confidence.decision_confidence(latest),
-            ("confidence",), ("period", "channel", "model"),
-            "Estimate per paid channel with the mart's 95% bootstrap interval (by person); "
-            "a dashed whisker has no upper bound. The colour is the mart's verdict against "
-            "the paid channels' average. Intervals do not add across months: with no month "
-            f"chosen it shows the latest, {html.escape(latest)}."))
+        found.append(
+            Section(
+                "decision-confidence",
+                "CPL and DRR with bootstrap intervals",
+                "mart_decision_confidence",
+                charts_confidence.decision_confidence(latest),
+                ("confidence",),
+                ("period", "channel", "model"),
+                "Estimate per paid channel with the mart's 95% bootstrap interval (by person); "
+                "a dashed whisker has no upper bound. The colour is the mart's verdict against "
+                "the paid channels' average. Intervals do not add across months: with no month "
+                f"chosen it shows the latest, {html.escape(latest)}.",
+            )
+        )
     return found
 
 
 def core_sections(flow_days: int | None) -> list[Section]:
     return [
-        Section("email-funnel", "Email funnel by email type × segment at send",
-                "mart_email_funnel", charts.email_funnel(), ("email",), EMAIL_CUT,
-                "Bar = rate over delivered emails (sum of numerators over sum of "
-                "denominators of the cut), whisker = its 95% Wilson interval, computed from "
-                "the summed counts. A wide whisker means few sends: a difference inside it "
-                "is noise. Each column has its own scale."),
-        Section("funnel-over-time", "Funnel over time", "mart_email_funnel",
-                charts.funnel_over_time(), ("email", "months"), TREND_CUT,
-                "Top: sends per month. Bottom: open rate, CTR and registration rate per "
-                "month, the band is the 95% Wilson interval. The month filter does not apply "
-                "here: the chart is the trend. A partial month (not every day holds data) has a "
-                "pale bar and hollow points."),
-        Section("segment-flow", "Segment flow after sends", "mart_segment_flow × dim_campaigns",
-                charts.segment_flow(flow_days), ("flow",),
-                ("period", "brand", "email_type", "segment"),
-                f"Each row is a segment at send; it is split by the contact's segment "
-                f"{flow_days} days after the send (a contact counts once per campaign). "
-                "<em>not_yet_known</em>: the horizon is after the newest contacts export. "
-                "The month is the campaign's launch month; the specialty filter does not "
-                "apply (the mart has no specialty)."),
-        Section("registrations", "Webinar registrations from email", "mart_email_funnel",
-                charts.registrations(), ("email", "months"), TREND_CUT,
-                "Registrations per month by email type; the label is the month's total and "
-                "its registration rate (registrations / delivered); a partial month is pale. "
-                "The month filter does not apply: the chart is the trend."),
-        Section("cpl", "CPL at every funnel level by channel", "mart_channel_performance",
-                charts_money.cpl_by_level(), ("channel",), ("period", "channel", "model"),
-                "CPL of a level = spend / that level's count under the chosen attribution "
-                "model; green is cheap, red dear (log scale). Channels without spend are "
-                "left out. Brand, specialty, email type and segment do not apply here."),
-        Section("drr", "DRR by month, quarter and half-year", "mart_drr_by_period",
-                charts_money.drr_by_period(), ("drr",), ("channel", "model"),
-                "DRR = spend / revenue × 100 (lower is better). A hollow point is a partial "
-                "period (not every one of its days holds data: <code>is_complete</code>); "
-                "the dashed line is the linear trend over the complete "
-                "periods. The month filter does not apply: the chart is the trend."),
-        Section("attribution", "Last click vs linear by channel and campaign",
-                "mart_attribution_comparison", charts_money.attribution_comparison(),
-                ("attribution",), ("period", "channel"),
-                "Leads credited under last click (dark) and linear (light). A channel whose "
-                "linear bar is longer assists conversions that others close. Campaigns "
-                "outside the top 10 of a month and channel are summed as "
-                "<em>(other campaigns)</em>. The model filter does not apply."),
+        Section(
+            "email-funnel",
+            "Email funnel by email type × segment at send",
+            "mart_email_funnel",
+            charts.email_funnel(),
+            ("email",),
+            EMAIL_CUT,
+            "Bar = rate over delivered emails (sum of numerators over sum of "
+            "denominators of the cut), whisker = its 95% Wilson interval, computed from "
+            "the summed counts. A wide whisker means few sends: a difference inside it "
+            "is noise. Each column has its own scale.",
+        ),
+        Section(
+            "funnel-over-time",
+            "Funnel over time",
+            "mart_email_funnel",
+            charts.funnel_over_time(),
+            ("email", "months"),
+            TREND_CUT,
+            "Top: sends per month. Bottom: open rate, CTR and registration rate per "
+            "month, the band is the 95% Wilson interval. The month filter does not apply "
+            "here: the chart is the trend. A partial month (not every day holds data) has a "
+            "pale bar and hollow points.",
+        ),
+        Section(
+            "segment-flow",
+            "Segment flow after sends",
+            "mart_segment_flow × dim_campaigns",
+            charts.segment_flow(flow_days),
+            ("flow",),
+            ("period", "brand", "email_type", "segment"),
+            f"Each row is a segment at send; it is split by the contact's segment "
+            f"{flow_days} days after the send (a contact counts once per campaign). "
+            "<em>not_yet_known</em>: the horizon is after the newest contacts export. "
+            "The month is the campaign's launch month; the specialty filter does not "
+            "apply (the mart has no specialty).",
+        ),
+        Section(
+            "registrations",
+            "Webinar registrations from email",
+            "mart_email_funnel",
+            charts.registrations(),
+            ("email", "months"),
+            TREND_CUT,
+            "Registrations per month by email type; the label is the month's total and "
+            "its registration rate (registrations / delivered); a partial month is pale. "
+            "The month filter does not apply: the chart is the trend.",
+        ),
+        Section(
+            "cpl",
+            "CPL at every funnel level by channel",
+            "mart_channel_performance",
+            charts_money.cpl_by_level(),
+            ("channel",),
+            ("period", "channel", "model"),
+            "CPL of a level = spend / that level's count under the chosen attribution "
+            "model; green is cheap, red dear (log scale). Channels without spend are "
+            "left out. Brand, specialty, email type and segment do not apply here.",
+        ),
+        Section(
+            "drr",
+            "DRR by month, quarter and half-year",
+            "mart_drr_by_period",
+            charts_money.drr_by_period(),
+            ("drr",),
+            ("channel", "model"),
+            "DRR = spend / revenue × 100 (lower is better). A hollow point is a partial "
+            "period (not every one of its days holds data: <code>is_complete</code>); "
+            "the dashed line is the linear trend over the complete "
+            "periods. The month filter does not apply: the chart is the trend.",
+        ),
+        Section(
+            "attribution",
+            "Last click vs linear by channel and campaign",
+            "mart_attribution_comparison",
+            charts_money.attribution_comparison(),
+            ("attribution",),
+            ("period", "channel"),
+            "Leads credited under last click (dark) and linear (light). A channel whose "
+            "linear bar is longer assists conversions that others close. Campaigns "
+            "outside the top 10 of a month and channel are summed as "
+            "<em>(other campaigns)</em>. The model filter does not apply.",
+        ),
     ]
 
 
@@ -122,18 +175,22 @@ def spec_of(chart: alt.TopLevelMixin, defaults: dict[str, str]) -> dict[str, Any
     """The chart's Vega-Lite spec with the filters' params at its top level."""
     spec = chart.to_dict()
     spec["params"] = [*spec.get("params", []), *charts.filter_params(defaults)]
-    spec.setdefault("config", {}).update({"font": "system-ui, sans-serif",
-                                          "view": {"stroke": None}})
+    spec.setdefault("config", {}).update(
+        {"font": "system-ui, sans-serif", "view": {"stroke": None}}
+    )
     return spec
 
 
 def select(key: str, options: list[str], with_all: bool) -> str:
     label, param, _ = charts.FILTERS[key]
     choices = ([charts.ALL] if with_all else []) + options
-    body = "".join(f'<option value="{html.escape(value)}">{html.escape(value)}</option>'
-                   for value in choices)
-    return (f'<label>{html.escape(label)}<select id="filter-{key.replace("_", "-")}" '
-            f'data-param="{param}">{body}</select></label>')
+    body = "".join(
+        f'<option value="{html.escape(value)}">{html.escape(value)}</option>' for value in choices
+    )
+    return (
+        f'<label>{html.escape(label)}<select id="filter-{key.replace("_", "-")}" '
+        f'data-param="{param}">{body}</select></label>'
+    )
 
 
 def quality_banner(extract: Extract) -> str:
@@ -145,28 +202,43 @@ def quality_banner(extract: Extract) -> str:
     summary = " · ".join(f"{count} {status}" for status, count in sorted(counts.items()))
     items = "".join(
         f"<li><b>{html.escape(str(row['status']))}</b> {html.escape(str(row['check_name']))}"
-        f" <span class=\"scope\">{html.escape(str(row['check_scope'] or ''))}</span>"
-        + (f" — {row['value']:.4g} (threshold {row['threshold']:.4g})"
-           if row["value"] is not None and row["threshold"] is not None else "")
-        + "</li>" for row in flagged[:12])
+        f' <span class="scope">{html.escape(str(row["check_scope"] or ""))}</span>'
+        + (
+            f" — {row['value']:.4g} (threshold {row['threshold']:.4g})"
+            if row["value"] is not None and row["threshold"] is not None
+            else ""
+        )
+        + "</li>"
+        for row in flagged[:12]
+    )
     more = f"<li>… and {len(flagged) - 12} more</li>" if len(flagged) > 12 else ""
-    details = (f"<details><summary>Not passing on that day: {len(flagged)}</summary>"
-               f"<ul>{items}{more}</ul></details>" if flagged else "")
-    history = ", ".join(f"{results} {html.escape(status)} results of {checks} checks"
-                        for status, results, checks in extract.quality_history)
-    return (f'<section class="dq dq-{level}" id="data-quality" data-status="{level}">'
-            f"<b>Data quality on {html.escape(str(extract.quality_day))}:</b> {summary}. "
-            f"Last 30 days: {history or 'every result passed'}. "
-            f"<span class=\"source\">mart_data_quality</span>{details}</section>")
+    details = (
+        f"<details><summary>Not passing on that day: {len(flagged)}</summary>"
+        f"<ul>{items}{more}</ul></details>"
+        if flagged
+        else ""
+    )
+    history = ", ".join(
+        f"{results} {html.escape(status)} results of {checks} checks"
+        for status, results, checks in extract.quality_history
+    )
+    return (
+        f'<section class="dq dq-{level}" id="data-quality" data-status="{level}">'
+        f"<b>Data quality on {html.escape(str(extract.quality_day))}:</b> {summary}. "
+        f"Last 30 days: {history or 'every result passed'}. "
+        f'<span class="source">mart_data_quality</span>{details}</section>'
+    )
 
 
 def figure(section: Section) -> str:
     follows = ", ".join(charts.FILTERS[key][0].lower() for key in section.filters)
-    return (f'<figure class="chart" id="{section.chart_id}"><figcaption>'
-            f"<h2>{html.escape(section.title)}</h2>"
-            f'<span class="source">{html.escape(section.source)}</span></figcaption>'
-            f'<div class="vega"></div><p class="note">{section.note} '
-            f"<span class=\"follows\">Filters: {follows}.</span></p></figure>")
+    return (
+        f'<figure class="chart" id="{section.chart_id}"><figcaption>'
+        f"<h2>{html.escape(section.title)}</h2>"
+        f'<span class="source">{html.escape(section.source)}</span></figcaption>'
+        f'<div class="vega"></div><p class="note">{section.note} '
+        f'<span class="follows">Filters: {follows}.</span></p></figure>'
+    )
 
 
 @lru_cache(maxsize=1)
@@ -186,20 +258,34 @@ def inline_script(code: str) -> str:
 
 
 def build_page(extract: Extract) -> str:
-    defaults = {"model": REFERENCE_MODEL if REFERENCE_MODEL in extract.options["model"]
-                else (extract.options["model"] or [""])[0]}
+    defaults = {
+        "model": REFERENCE_MODEL
+        if REFERENCE_MODEL in extract.options["model"]
+        else (extract.options["model"] or [""])[0]
+    }
     page_sections = sections(extract)
     kpi_cut = ("period", "brand", "specialty", "email_type", "segment", "channel", "model")
-    kpis = Section("kpis", "Key figures", "mart_email_funnel, mart_channel_performance",
-                   charts.kpi_strip(), ("email", "channel"), kpi_cut, "")
+    kpis = Section(
+        "kpis",
+        "Key figures",
+        "mart_email_funnel, mart_channel_performance",
+        charts.kpi_strip(),
+        ("email", "channel"),
+        kpi_cut,
+        "",
+    )
     payload = {
         "data": {name: data.encoded() for name, data in extract.datasets.items()},
-        "charts": [{"id": section.chart_id, "data": list(section.data),
-                    "spec": spec_of(section.chart, defaults)}
-                   for section in [kpis, *page_sections]],
+        "charts": [
+            {
+                "id": section.chart_id,
+                "data": list(section.data),
+                "spec": spec_of(section.chart, defaults),
+            }
+            for section in [kpis, *page_sections]
+        ],
     }
-    filters = "".join(select(key, extract.options[key], key != "model")
-                      for key in charts.FILTERS)
+    filters = "".join(select(key, extract.options[key], key != "model") for key in charts.FILTERS)
     months = extract.options["period"]
     span = f"{months[0]} – {months[-1]}" if months else "no data"
     return f"""<!doctype html>

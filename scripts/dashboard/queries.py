@@ -49,11 +49,14 @@ class Dataset:
             out = list(row)
             for dim, position in zip(self.dims, positions):
                 out[position] = values[dim].setdefault(row[position], len(values[dim]))
-            encoded_rows.append([compact(value) if isinstance(value, (float, Decimal))
-                                 else value for value in out])
-        return {"columns": self.columns,
-                "dims": {dim: list(index) for dim, index in values.items()},
-                "rows": encoded_rows}
+            encoded_rows.append(
+                [compact(value) if isinstance(value, (float, Decimal)) else value for value in out]
+            )
+        return {
+            "columns": self.columns,
+            "dims": {dim: list(index) for dim, index in values.items()},
+            "rows": encoded_rows,
+        }
 
 
 @dataclass
@@ -70,8 +73,9 @@ class Extract:
     published_at: str
 
 
-def rows(connection: duckdb.DuckDBPyConnection, sql: str,
-         parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+def rows(
+    connection: duckdb.DuckDBPyConnection, sql: str, parameters: Sequence[Any] = ()
+) -> list[tuple[Any, ...]]:
     return connection.execute(sql, list(parameters)).fetchall()
 
 
@@ -210,27 +214,33 @@ QUALITY_HISTORY_SQL = """
     order by status"""
 
 
-def dataset(connection: duckdb.DuckDBPyConnection, name: str, sql: str,
-            dims: list[str]) -> Dataset:
+def dataset(connection: duckdb.DuckDBPyConnection, name: str, sql: str, dims: list[str]) -> Dataset:
     cursor = connection.execute(sql)
     columns = [column[0] for column in cursor.description]
     return Dataset(name, columns, dims, cursor.fetchall())
 
 
 def has_relation(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(rows(connection, "select count(*) from information_schema.tables"
-                                 " where table_schema = 'main' and table_name = ?", [name])[0][0])
+    return bool(
+        rows(
+            connection,
+            "select count(*) from information_schema.tables"
+            " where table_schema = 'main' and table_name = ?",
+            [name],
+        )[0][0]
+    )
 
 
 def publication_info(connection: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     try:
-        found = connection.execute("select any_value(version), any_value(published_at)"
-                                   " from meta.serving_manifest").fetchone()
+        found = connection.execute(
+            "select any_value(version), any_value(published_at) from meta.serving_manifest"
+        ).fetchone()
     except duckdb.Error:
         return "unknown", "unknown"
     version, published = found if found else ("unknown", "unknown")
     if isinstance(published, dt.datetime):
-        published = published.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        published = published.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return str(version), str(published)
 
 
@@ -242,23 +252,36 @@ def distinct(data: Dataset, column: str) -> list[str]:
 def extract(connection: duckdb.DuckDBPyConnection) -> Extract:
     """Reads every aggregate of the page from an open serving copy."""
     datasets = {
-        "email": dataset(connection, "email", EMAIL_SQL,
-                         ["month", "brand", "specialty", "email_type", "segment"]),
-        "flow": dataset(connection, "flow", FLOW_SQL,
-                        ["month", "brand", "email_type", "segment", "segment_after"]),
+        "email": dataset(
+            connection, "email", EMAIL_SQL, ["month", "brand", "specialty", "email_type", "segment"]
+        ),
+        "flow": dataset(
+            connection,
+            "flow",
+            FLOW_SQL,
+            ["month", "brand", "email_type", "segment", "segment_after"],
+        ),
         "channel": dataset(connection, "channel", CHANNEL_SQL, ["month", "channel", "model"]),
         "drr": dataset(connection, "drr", DRR_SQL, ["grain", "period", "channel", "model"]),
         "months": dataset(connection, "months", MONTHS_SQL, []),
-        "attribution": dataset(connection, "attribution", ATTRIBUTION_SQL,
-                               ["month", "channel", "campaign"]),
+        "attribution": dataset(
+            connection, "attribution", ATTRIBUTION_SQL, ["month", "channel", "campaign"]
+        ),
     }
     if has_relation(connection, "mart_segment_flow_uplift"):
-        datasets["uplift"] = dataset(connection, "uplift", UPLIFT_SQL,
-                                     ["month", "brand", "email_type", "campaign_id", "segment",
-                                      "to_segment"])
+        datasets["uplift"] = dataset(
+            connection,
+            "uplift",
+            UPLIFT_SQL,
+            ["month", "brand", "email_type", "campaign_id", "segment", "to_segment"],
+        )
     if has_relation(connection, "mart_decision_confidence"):
-        datasets["confidence"] = dataset(connection, "confidence", CONFIDENCE_SQL,
-                                         ["month", "decision", "channel", "model", "verdict"])
+        datasets["confidence"] = dataset(
+            connection,
+            "confidence",
+            CONFIDENCE_SQL,
+            ["month", "decision", "channel", "model", "verdict"],
+        )
     email, channel = datasets["email"], datasets["channel"]
     months = sorted(set(distinct(email, "month")) | set(distinct(channel, "month")))
     models = distinct(channel, "model")
@@ -278,6 +301,13 @@ def extract(connection: duckdb.DuckDBPyConnection) -> Extract:
     quality = [dict(zip(names, row)) for row in cursor.fetchall()]
     flow_days = rows(connection, "select max(flow_days) from mart_segment_flow")[0][0]
     version, published_at = publication_info(connection)
-    return Extract(datasets, options, quality,
-                   str(quality[0]["day"]) if quality else None,
-                   rows(connection, QUALITY_HISTORY_SQL), flow_days, version, published_at)
+    return Extract(
+        datasets,
+        options,
+        quality,
+        str(quality[0]["day"]) if quality else None,
+        rows(connection, QUALITY_HISTORY_SQL),
+        flow_days,
+        version,
+        published_at,
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import numpy as np
 import pandas as pd
@@ -28,13 +28,18 @@ class Clock:
     @property
     def base(self) -> int:
         """Epoch microseconds of start_date 00:00 UTC."""
-        return int(datetime(self.start.year, self.start.month, self.start.day,
-                            tzinfo=timezone.utc).timestamp()) * SEC
+        return (
+            int(datetime(self.start.year, self.start.month, self.start.day, tzinfo=UTC).timestamp())
+            * SEC
+        )
 
     def day_start(self, d: int | np.ndarray) -> int | np.ndarray:
         """UTC microseconds of Moscow midnight opening business day d."""
-        return self.base + np.asarray(d, dtype=np.int64) * DAY - MSK if isinstance(d, np.ndarray) \
+        return (
+            self.base + np.asarray(d, dtype=np.int64) * DAY - MSK
+            if isinstance(d, np.ndarray)
             else self.base + int(d) * DAY - MSK
+        )
 
     @property
     def end(self) -> int:
@@ -61,8 +66,9 @@ class Clock:
         return (dt.year * 100 + dt.month).to_numpy()
 
 
-def rand_time_in_day(rng: np.random.Generator, clock: Clock, day: np.ndarray,
-                     lo_h: float = 0.0, hi_h: float = 24.0) -> np.ndarray:
+def rand_time_in_day(
+    rng: np.random.Generator, clock: Clock, day: np.ndarray, lo_h: float = 0.0, hi_h: float = 24.0
+) -> np.ndarray:
     """Whole-second UTC timestamps uniformly between lo_h and hi_h Moscow hours of the given days."""
     day = np.asarray(day, dtype=np.int64)
     secs = rng.integers(int(lo_h * 3600), int(hi_h * 3600), size=day.shape)
@@ -71,8 +77,10 @@ def rand_time_in_day(rng: np.random.Generator, clock: Clock, day: np.ndarray,
 
 def diurnal_time(rng: np.random.Generator, clock: Clock, day: np.ndarray) -> np.ndarray:
     """Timestamps on the given days with a working-hours-heavy Moscow diurnal profile."""
-    weights = np.array([1, 0.5, 0.3, 0.3, 0.3, 0.5, 1, 2, 4, 6, 7, 7, 7, 7, 7, 7, 6, 6, 5, 5, 5, 4, 3, 2],
-                       dtype=float)
+    weights = np.array(
+        [1, 0.5, 0.3, 0.3, 0.3, 0.5, 1, 2, 4, 6, 7, 7, 7, 7, 7, 7, 6, 6, 5, 5, 5, 4, 3, 2],
+        dtype=float,
+    )
     hours = rng.choice(24, size=len(day), p=weights / weights.sum())
     secs = hours * 3600 + rng.integers(0, 3600, size=len(day))
     return clock.day_start(np.asarray(day, dtype=np.int64)) + secs * SEC
@@ -88,7 +96,9 @@ def make_ids(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
 
 def arrow_ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
     """Like make_ids, but an Arrow string array built without a Python object per id."""
-    digits = pc.utf8_lpad(pa.array(np.asarray(numbers, dtype=np.int64)).cast(pa.string()), width, "0")
+    digits = pc.utf8_lpad(
+        pa.array(np.asarray(numbers, dtype=np.int64)).cast(pa.string()), width, "0"
+    )
     return pc.binary_join_element_wise(pa.scalar(prefix), digits, pa.scalar(""))
 
 
@@ -135,13 +145,17 @@ def format_phone(d10: int, style: int) -> str:
     return f"+7-{a}-{b}-{c}{e}"
 
 
-def format_phones(rng: np.random.Generator, d10: np.ndarray, styles: np.ndarray | None = None) -> np.ndarray:
+def format_phones(
+    rng: np.random.Generator, d10: np.ndarray, styles: np.ndarray | None = None
+) -> np.ndarray:
     """Vector of typed phones; d10 == 0 gives None."""
     d10 = np.asarray(d10, dtype=np.int64)
     if styles is None:
         styles = rng.choice(PHONE_STYLES, size=len(d10), p=[0.3, 0.25, 0.12, 0.13, 0.1, 0.1])
-    return np.array([format_phone(int(x), int(st)) if x > 0 else None for x, st in zip(d10, styles)],
-                    dtype=object)
+    return np.array(
+        [format_phone(int(x), int(st)) if x > 0 else None for x, st in zip(d10, styles)],
+        dtype=object,
+    )
 
 
 def type_email(email: str, style: int) -> str:
@@ -161,8 +175,10 @@ def type_email(email: str, style: int) -> str:
 def type_emails(rng: np.random.Generator, emails: np.ndarray, messy: float = 0.2) -> np.ndarray:
     """Vector of typed emails (None stays None)."""
     styles = np.where(rng.random(len(emails)) < messy, rng.integers(1, 5, size=len(emails)), 0)
-    return np.array([type_email(e, int(s)) if e is not None else None for e, s in zip(emails, styles)],
-                    dtype=object)
+    return np.array(
+        [type_email(e, int(s)) if e is not None else None for e, s in zip(emails, styles)],
+        dtype=object,
+    )
 
 
 def normalize_emails(values: pd.Series) -> pd.Series:
@@ -171,7 +187,9 @@ def normalize_emails(values: pd.Series) -> pd.Series:
     present = raw.notna().to_numpy()
     t = raw.where(present, "").astype(str).str.strip().str.lower()
     one_at = (t.str.count("@") == 1).to_numpy(dtype=bool)
-    dotted = t.str.split("@").str[-1].str.contains(".", regex=False).fillna(False).to_numpy(dtype=bool)
+    dotted = (
+        t.str.split("@").str[-1].str.contains(".", regex=False).fillna(False).to_numpy(dtype=bool)
+    )
     ok = present & one_at & dotted
     return pd.Series(np.where(ok, t.to_numpy(dtype=object), None), dtype=object)
 

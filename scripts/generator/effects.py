@@ -28,18 +28,37 @@ class PlantedEffect:
     holdout_share: float = 0.1
     natural_opens: bool = True
 
-    def eligible(self, email_type: np.ndarray, brand: np.ndarray, seg_names: np.ndarray,
-                 seg: np.ndarray) -> np.ndarray:
+    def eligible(
+        self, email_type: np.ndarray, brand: np.ndarray, seg_names: np.ndarray, seg: np.ndarray
+    ) -> np.ndarray:
         """Which sends (their campaign's type and brand, the contact's segment) the effect applies to."""
-        return (email_type == self.email_type) & (brand == self.brand_code) & (seg_names[seg] == self.segment_at_send)
+        return (
+            (email_type == self.email_type)
+            & (brand == self.brand_code)
+            & (seg_names[seg] == self.segment_at_send)
+        )
 
 
 def planted_truth(effect: PlantedEffect | None, eligible_sends: int, responses: int) -> pa.Table:
     """ground_truth/planted_effects: the effect's settings, the sends it applied to (bounced ones
     included: they cannot answer) and the responses drawn (no row without an effect)."""
-    rows = [] if effect is None else [{**effect.__dict__, "eligible_sends": eligible_sends, "responses": responses}]
-    schema = pa.schema([("email_type", pa.string()), ("brand_code", pa.string()), ("segment_at_send", pa.string()),
-                        ("to_segment", pa.string()), ("horizon_days", pa.int32()),
-                        ("response_probability", pa.float64()), ("holdout_share", pa.float64()),
-                        ("natural_opens", pa.bool_()), ("eligible_sends", pa.int64()), ("responses", pa.int64())])
+    rows = (
+        []
+        if effect is None
+        else [{**effect.__dict__, "eligible_sends": eligible_sends, "responses": responses}]
+    )
+    schema = pa.schema(
+        [
+            ("email_type", pa.string()),
+            ("brand_code", pa.string()),
+            ("segment_at_send", pa.string()),
+            ("to_segment", pa.string()),
+            ("horizon_days", pa.int32()),
+            ("response_probability", pa.float64()),
+            ("holdout_share", pa.float64()),
+            ("natural_opens", pa.bool_()),
+            ("eligible_sends", pa.int64()),
+            ("responses", pa.int64()),
+        ]
+    )
     return pa.Table.from_pylist(rows, schema=schema)

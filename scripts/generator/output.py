@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from .common import NULL_TS, SEC, make_ids, normalize_emails, normalize_phones
 
-SMALL_FILE = 5_000   # rows: demo-sized files are squeezed; bigger ones are written fast
+SMALL_FILE = 5_000  # rows: demo-sized files are squeezed; bigger ones are written fast
 
 
 def dictionary_columns(table: pa.Table) -> list[str]:
@@ -34,15 +34,26 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     Small (demo) files: level 19. Big ones: level 1, and no statistics on list columns."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if table.num_rows <= SMALL_FILE:
-        pq.write_table(table, path, compression="zstd", compression_level=19,
-                       use_dictionary=dictionary_columns(table))
+        pq.write_table(
+            table,
+            path,
+            compression="zstd",
+            compression_level=19,
+            use_dictionary=dictionary_columns(table),
+        )
         return
     stats = [f.name for f in table.schema if not pa.types.is_list(f.type)]
-    pq.write_table(table, path, compression="zstd", compression_level=1, use_dictionary=dictionary_columns(table),
-                   write_statistics=stats)
+    pq.write_table(
+        table,
+        path,
+        compression="zstd",
+        compression_level=1,
+        use_dictionary=dictionary_columns(table),
+        write_statistics=stats,
+    )
 
 
-TRUTH_CHUNK = 1_000_000   # ground-truth rows built (and written) at a time
+TRUTH_CHUNK = 1_000_000  # ground-truth rows built (and written) at a time
 
 
 def mask_lists(masks: np.ndarray, names: np.ndarray) -> pa.Array:
@@ -57,7 +68,9 @@ def mask_lists(masks: np.ndarray, names: np.ndarray) -> pa.Array:
     lengths = d_len[which]
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
     gather = np.repeat(d_off[which] - offsets[:-1], lengths) + np.arange(offsets[-1])
-    values = pa.array(np.asarray(names, dtype=object), type=pa.string()).take(pa.array(d_cols[gather]))
+    values = pa.array(np.asarray(names, dtype=object), type=pa.string()).take(
+        pa.array(d_cols[gather])
+    )
     return pa.ListArray.from_arrays(pa.array(offsets), values)
 
 
@@ -68,8 +81,13 @@ def write_chunks(path: Path, chunks: Iterator[pa.Table]) -> int:
     try:
         for chunk in chunks:
             if writer is None:
-                writer = pq.ParquetWriter(path, chunk.schema, compression="zstd", compression_level=9,
-                                          use_dictionary=dictionary_columns(chunk))
+                writer = pq.ParquetWriter(
+                    path,
+                    chunk.schema,
+                    compression="zstd",
+                    compression_level=9,
+                    use_dictionary=dictionary_columns(chunk),
+                )
             writer.write_table(chunk)
             rows += chunk.num_rows
     finally:
@@ -86,8 +104,13 @@ def ts_array(values: np.ndarray) -> pa.Array:
     return pa.array(arr, type=pa.int64(), mask=arr == NULL_TS).cast(TS_UTC)
 
 
-def contact_history(hist: dict[str, np.ndarray], removals: dict[str, np.ndarray], contact_id: np.ndarray,
-                    seg_names: np.ndarray, code_names: np.ndarray) -> Iterator[pa.Table]:
+def contact_history(
+    hist: dict[str, np.ndarray],
+    removals: dict[str, np.ndarray],
+    contact_id: np.ndarray,
+    seg_names: np.ndarray,
+    code_names: np.ndarray,
+) -> Iterator[pa.Table]:
     """One row per true version; the last version of a removed card ends at its removal (in chunks)."""
     order = np.lexsort((hist["ts"], hist["idx"]))
     idx, ts = hist["idx"][order], hist["ts"][order]
@@ -102,18 +125,27 @@ def contact_history(hist: dict[str, np.ndarray], removals: dict[str, np.ndarray]
     for s in range(0, max(len(idx), 1), TRUTH_CHUNK):
         sl = slice(s, s + TRUTH_CHUNK)
         o = order[sl]
-        yield pa.table({
-            "contact_id": pa.array(contact_id[idx[sl]], type=pa.string()),
-            "valid_from": ts_array(ts[sl]), "valid_to": ts_array(valid_to[sl]),
-            "activity_segment": pa.array(seg_names[hist["seg"][o]], type=pa.string()),
-            "segment_codes": mask_lists(hist["mask"][o], code_names),
-            "is_deleted": pa.array(hist["deleted"][o], type=pa.bool_()),
-        })
+        yield pa.table(
+            {
+                "contact_id": pa.array(contact_id[idx[sl]], type=pa.string()),
+                "valid_from": ts_array(ts[sl]),
+                "valid_to": ts_array(valid_to[sl]),
+                "activity_segment": pa.array(seg_names[hist["seg"][o]], type=pa.string()),
+                "segment_codes": mask_lists(hist["mask"][o], code_names),
+                "is_deleted": pa.array(hist["deleted"][o], type=pa.bool_()),
+            }
+        )
 
 
-def sends_truth(sends: dict[str, np.ndarray], hist: dict[str, np.ndarray], contact_id: np.ndarray,
-                campaign_id: np.ndarray, seg_names: np.ndarray, code_names: np.ndarray, base_us: int
-                ) -> Iterator[pa.Table]:
+def sends_truth(
+    sends: dict[str, np.ndarray],
+    hist: dict[str, np.ndarray],
+    contact_id: np.ndarray,
+    campaign_id: np.ndarray,
+    seg_names: np.ndarray,
+    code_names: np.ndarray,
+    base_us: int,
+) -> Iterator[pa.Table]:
     """The true segment of every send: latest version with valid_from <= sent_at (in chunks).
     sends["event_id"] holds event numbers (ids are "ev" + 10 digits, so they sort alike)."""
     shift = np.int64(1) << 31
@@ -123,42 +155,62 @@ def sends_truth(sends: dict[str, np.ndarray], hist: dict[str, np.ndarray], conta
     hkey = hkey[order]
     skey = sends["idx"].astype(np.int64) * shift + (sends["ts"] - origin) // SEC
     pos = np.searchsorted(hkey, skey, side="right") - 1
-    assert (pos >= 0).all() and (hist["idx"][order][pos] == sends["idx"]).all(), "send before the contact existed"
+    assert (pos >= 0).all() and (hist["idx"][order][pos] == sends["idx"]).all(), (
+        "send before the contact existed"
+    )
     hp = order[pos]
     del hkey, skey, pos, order
     so = np.lexsort((sends["event_id"], sends["ts"]))
     for s in range(0, max(len(so), 1), TRUTH_CHUNK):
-        o = so[s:s + TRUTH_CHUNK]
-        yield pa.table({
-            "event_id": pa.array(make_ids("ev", sends["event_id"][o], 10), type=pa.string()),
-            "campaign_id": pa.array(campaign_id[sends["camp"][o]], type=pa.string()),
-            "contact_id": pa.array(contact_id[sends["idx"][o]], type=pa.string()),
-            "sent_at": ts_array(sends["ts"][o]),
-            "activity_segment": pa.array(seg_names[hist["seg"][hp[o]]], type=pa.string()),
-            "segment_codes": mask_lists(hist["mask"][hp[o]], code_names),
-        })
+        o = so[s : s + TRUTH_CHUNK]
+        yield pa.table(
+            {
+                "event_id": pa.array(make_ids("ev", sends["event_id"][o], 10), type=pa.string()),
+                "campaign_id": pa.array(campaign_id[sends["camp"][o]], type=pa.string()),
+                "contact_id": pa.array(contact_id[sends["idx"][o]], type=pa.string()),
+                "sent_at": ts_array(sends["ts"][o]),
+                "activity_segment": pa.array(seg_names[hist["seg"][hp[o]]], type=pa.string()),
+                "segment_codes": mask_lists(hist["mask"][hp[o]], code_names),
+            }
+        )
 
 
 def identities(raw: dict[str, list[np.ndarray]], registry: pd.DataFrame) -> pa.Table:
     """Every valid identifier seen in the raw data, with its true person (joined with Arrow)."""
     parts = []
     for kind, values in raw.items():
-        s = pd.Series(pd.unique(pd.Series(np.concatenate(values) if values else [], dtype="object").dropna()),
-                      dtype="object")
+        s = pd.Series(
+            pd.unique(pd.Series(np.concatenate(values) if values else [], dtype="object").dropna()),
+            dtype="object",
+        )
         if kind == "email":
             s = normalize_emails(s)
         elif kind == "phone":
             s = normalize_phones(s)
         s = pd.unique(s.dropna().astype(str).to_numpy(dtype=object))
-        parts.append(pa.table({"identifier_type": pa.array(np.full(len(s), kind, dtype=object), type=pa.string()),
-                               "identifier": pa.array(s, type=pa.string())}))
+        parts.append(
+            pa.table(
+                {
+                    "identifier_type": pa.array(
+                        np.full(len(s), kind, dtype=object), type=pa.string()
+                    ),
+                    "identifier": pa.array(s, type=pa.string()),
+                }
+            )
+        )
     seen = pa.concat_tables(parts)
-    reg = pa.table({
-        "identifier_type": pa.array(registry["identifier_type"].to_numpy(dtype=object), type=pa.string()),
-        "identifier": pa.array(registry["identifier"].to_numpy(dtype=object), type=pa.string()),
-        "person_id": pa.array(registry["person_id"].to_numpy(dtype=object), type=pa.string(), from_pandas=True),
-        "is_shared": pa.array(registry["is_shared"].astype(bool).to_numpy(), type=pa.bool_()),
-    })
+    reg = pa.table(
+        {
+            "identifier_type": pa.array(
+                registry["identifier_type"].to_numpy(dtype=object), type=pa.string()
+            ),
+            "identifier": pa.array(registry["identifier"].to_numpy(dtype=object), type=pa.string()),
+            "person_id": pa.array(
+                registry["person_id"].to_numpy(dtype=object), type=pa.string(), from_pandas=True
+            ),
+            "is_shared": pa.array(registry["is_shared"].astype(bool).to_numpy(), type=pa.bool_()),
+        }
+    )
     keys = ["identifier_type", "identifier"]
     assert reg.group_by(keys).aggregate([]).num_rows == reg.num_rows, "an identifier of two persons"
     out = seen.join(reg, keys=keys, join_type="left outer")

@@ -13,9 +13,9 @@ gives the same numbers for one draw of n or consecutive draws summing to n).
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pyarrow as pa
@@ -24,8 +24,8 @@ import pyarrow.compute as pc
 from ..contract import TABLES_BY_FOLDER
 from .common import NULL_TS, Clock, build_table
 
-DRAW_CHUNK = 1 << 22      # random draws over all rows are taken in chunks of this many
-ADD_CHUNK = 1_000_000     # rows sorted into days at a time
+DRAW_CHUNK = 1 << 22  # random draws over all rows are taken in chunks of this many
+ADD_CHUNK = 1_000_000  # rows sorted into days at a time
 IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
 
 Frame = dict[str, np.ndarray]
@@ -49,7 +49,9 @@ def to_frame(table: pa.Table) -> Frame:
 class TableSpool:
     """The rows of one raw table grouped by export day, in arrival order within each day."""
 
-    def __init__(self, folder: str, spill_dir: Path | None = None, spill_rows: int = 2_000_000) -> None:
+    def __init__(
+        self, folder: str, spill_dir: Path | None = None, spill_rows: int = 2_000_000
+    ) -> None:
         self.folder = folder
         self.table = TABLES_BY_FOLDER[folder]
         self.schema = self.table.schema
@@ -61,11 +63,11 @@ class TableSpool:
         self.in_memory = 0
         self.files_written = 0
         self.n = 0
-        self._days: list[np.ndarray] = []    # export day of every row, in arrival order
-        self._pos: list[np.ndarray] = []     # its position among its day's rows
-        self.dup: pa.Table | None = None     # re-exported copies, with their export days
+        self._days: list[np.ndarray] = []  # export day of every row, in arrival order
+        self._pos: list[np.ndarray] = []  # its position among its day's rows
+        self.dup: pa.Table | None = None  # re-exported copies, with their export days
         self.dup_day = np.array([], np.int64)
-        self.bad: pa.Table | None = None     # malformed rows, with their export days
+        self.bad: pa.Table | None = None  # malformed rows, with their export days
         self.bad_day = np.array([], np.int64)
 
     # ------------------------------------------------------------------ filling
@@ -78,9 +80,16 @@ class TableSpool:
             return
         if n > ADD_CHUNK:
             for s in range(0, n, ADD_CHUNK):
-                self.add(day[s:s + ADD_CHUNK], **{k: v if np.isscalar(v) or getattr(v, "ndim", 1) == 0
-                                                  else v[s:s + ADD_CHUNK]
-                                                  for k, v in cols.items() if k in self.columns})
+                self.add(
+                    day[s : s + ADD_CHUNK],
+                    **{
+                        k: v
+                        if np.isscalar(v) or getattr(v, "ndim", 1) == 0
+                        else v[s : s + ADD_CHUNK]
+                        for k, v in cols.items()
+                        if k in self.columns
+                    },
+                )
             return
         frame: Frame = {}
         for name in self.columns:
@@ -89,7 +98,9 @@ class TableSpool:
                 frame[name] = np.full(n, None, dtype=object)
             else:
                 arr = value if isinstance(value, pa.Array) else np.asarray(value)
-                frame[name] = np.broadcast_to(arr, (n,)).copy() if getattr(arr, "ndim", 1) == 0 else arr
+                frame[name] = (
+                    np.broadcast_to(arr, (n,)).copy() if getattr(arr, "ndim", 1) == 0 else arr
+                )
         self.add_table(day, build_table(frame, self.schema))
 
     def add_table(self, day: np.ndarray, table: pa.Table) -> None:
@@ -97,7 +108,7 @@ class TableSpool:
         ADD_CHUNK rows, so a big table is sorted and spilled piece by piece)."""
         if len(day) > ADD_CHUNK:
             for s in range(0, len(day), ADD_CHUNK):
-                self.add_table(day[s:s + ADD_CHUNK], table.slice(s, ADD_CHUNK))
+                self.add_table(day[s : s + ADD_CHUNK], table.slice(s, ADD_CHUNK))
             return
         n = len(day)
         order = np.argsort(day, kind="stable")
@@ -132,7 +143,10 @@ class TableSpool:
                 continue
             self.files_written += 1
             path = self.spill_dir / f"{d}_{self.files_written}.arrow"
-            with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, self.schema, options=IPC_OPTIONS) as w:
+            with (
+                pa.OSFile(str(path), "wb") as sink,
+                pa.ipc.new_file(sink, self.schema, options=IPC_OPTIONS) as w,
+            ):
                 for t in tables:
                     w.write_table(t)
             self.in_memory -= sum(t.num_rows for t in tables)
@@ -191,8 +205,14 @@ class TableSpool:
 
     # ------------------------------------------------------------------ the mess
 
-    def add_reexports(self, rng: np.random.Generator, days: int, share: float,
-                      modify: Callable[[Frame], None] | None, n_modified: int = 3) -> None:
+    def add_reexports(
+        self,
+        rng: np.random.Generator,
+        days: int,
+        share: float,
+        modify: Callable[[Frame], None] | None,
+        n_modified: int = 3,
+    ) -> None:
         """Copies of ~share of the rows in a later day's file (identical; a few with a changed non-key field).
         Draws: a day offset 1-3 for every row, then a uniform for every row, then the modified copies."""
         n = self.n
@@ -220,8 +240,13 @@ class TableSpool:
             where[sel] = len(cand) + np.arange(len(sel))
             self.dup = pa.concat_tables([self.dup, changed]).take(pa.array(where))
 
-    def add_malformed(self, rng: np.random.Generator, clock: Clock, specs: list[tuple[str, object, str]],
-                      log: list[dict[str, object]]) -> None:
+    def add_malformed(
+        self,
+        rng: np.random.Generator,
+        clock: Clock,
+        specs: list[tuple[str, object, str]],
+        log: list[dict[str, object]],
+    ) -> None:
         """Extra copies of real rows (re-exports included) with one defect each: (column, bad value, reason).
         A defect in a non-key column also suffixes the key ("-X<j>"), so the row is not a re-export."""
         n = self.n + (0 if self.dup is None else self.dup.num_rows)
@@ -240,8 +265,14 @@ class TableSpool:
                     bad[pk[0]][j] = f"{bad[pk[0]][j]}-X{j}"
                 bad[col][j] = value
             key = None if bad[pk[0]][j] is None else "|".join(str(bad[c][j]) for c in pk)
-            log.append({"table": self.folder, "file": self.table.file_name(clock.day_str(int(bad_day[j]))),
-                        "primary_key": key, "reason": reason})
+            log.append(
+                {
+                    "table": self.folder,
+                    "file": self.table.file_name(clock.day_str(int(bad_day[j]))),
+                    "primary_key": key,
+                    "reason": reason,
+                }
+            )
         self.bad = build_table(bad, self.schema)
         self.bad_day = bad_day
 
@@ -256,12 +287,20 @@ class TableSpool:
         return pa.concat_tables(tables)
 
     def iter_days(self) -> list[int]:
-        extra = [days for t, days in ((self.dup, self.dup_day), (self.bad, self.bad_day)) if t is not None]
+        extra = [
+            days
+            for t, days in ((self.dup, self.dup_day), (self.bad, self.bad_day))
+            if t is not None
+        ]
         return sorted(set(self.parts) | {int(d) for days in extra for d in np.unique(days)})
 
     def assemble(self, d: int) -> pa.Table:
         """Day d's file: base rows, then re-exported copies, then malformed rows (as a stable sort by day)."""
-        extra = [(t, days) for t, days in ((self.dup, self.dup_day), (self.bad, self.bad_day)) if t is not None]
+        extra = [
+            (t, days)
+            for t, days in ((self.dup, self.dup_day), (self.bad, self.bad_day))
+            if t is not None
+        ]
         return self._assemble(d, extra)
 
     def release(self, d: int) -> None:
@@ -294,7 +333,7 @@ class BackgroundWriter:
         self.pending = []
         self.pool.shutdown()
 
-    def __enter__(self) -> "BackgroundWriter":
+    def __enter__(self) -> BackgroundWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:

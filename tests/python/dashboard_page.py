@@ -14,10 +14,15 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from scripts.dashboard.browser import ensure_chromium
 
-FILTER_IDS = {"period": "filter-period", "brand": "filter-brand",
-              "specialty": "filter-specialty", "email_type": "filter-email-type",
-              "segment": "filter-segment", "channel": "filter-channel",
-              "model": "filter-model"}
+FILTER_IDS = {
+    "period": "filter-period",
+    "brand": "filter-brand",
+    "specialty": "filter-specialty",
+    "email_type": "filter-email-type",
+    "segment": "filter-segment",
+    "channel": "filter-channel",
+    "model": "filter-model",
+}
 
 
 @contextmanager
@@ -25,7 +30,8 @@ def chromium() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=ensure_chromium(),
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
         yield launched
         launched.close()
 
@@ -47,8 +53,9 @@ def opened(browser: Browser, path: Path) -> Iterator[tuple[Page, list[str], list
 
     page.route("**/*", route)
     page.goto(path.resolve().as_uri())
-    page.wait_for_selector("body[data-ready=true], body[data-error]", state="attached",
-                           timeout=60_000)
+    page.wait_for_selector(
+        "body[data-ready=true], body[data-error]", state="attached", timeout=60_000
+    )
     yield page, outside, errors
     page.close()
 
@@ -66,9 +73,11 @@ def mark_labels(page: Page, chart: str) -> list[dict[str, str]]:
     """The tooltip fields of a chart's marks (Vega writes them into each mark's aria-label)."""
     labels = page.eval_on_selector_all(
         f"#{chart} svg path[aria-label], #{chart} svg text[aria-label]",
-        "elements => elements.map(element => element.getAttribute('aria-label'))")
-    return [dict(part.split(": ", 1) for part in label.split("; ") if ": " in part)
-            for label in labels]
+        "elements => elements.map(element => element.getAttribute('aria-label'))",
+    )
+    return [
+        dict(part.split(": ", 1) for part in label.split("; ") if ": " in part) for label in labels
+    ]
 
 
 def number(text: str) -> float:
@@ -86,4 +95,4 @@ def close(shown: str, expected: float | None, digits_scale: float = 1.0) -> bool
         return shown == "—"
     decimals = len(shown.split(".")[1].rstrip("%kM₽ ")) if "." in shown else 0
     unit = 1e6 if shown.endswith("M₽") else 1e3 if shown.endswith("k₽") else 1.0
-    return abs(number(shown) - expected * digits_scale) <= 0.5 * 10 ** -decimals * unit + 1e-9
+    return abs(number(shown) - expected * digits_scale) <= 0.5 * 10**-decimals * unit + 1e-9

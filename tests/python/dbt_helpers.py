@@ -26,17 +26,31 @@ def dbt_env(raw_dir: Path, db_path: Path) -> dict[str, str]:
 def run_dbt(args: list[str], raw_dir: Path, db_path: Path) -> subprocess.CompletedProcess[str]:
     """Runs `dbt <args>` in the project; returns the finished process (check returncode)."""
     return subprocess.run(
-        [DBT, *args], cwd=PROJECT_DIR, env=dbt_env(raw_dir, db_path),
-        capture_output=True, text=True, check=False,
+        [DBT, *args],
+        cwd=PROJECT_DIR,
+        env=dbt_env(raw_dir, db_path),
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
 def run_pipeline(raw_dir: Path, db_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """Runs scripts/run_pipeline.py (per-day snapshots, then the build)."""
     return subprocess.run(
-        [sys.executable, "scripts/run_pipeline.py", "--raw-dir", str(raw_dir),
-         "--db", str(db_path), *extra],
-        cwd=PROJECT_DIR, env=dbt_env(raw_dir, db_path), capture_output=True, text=True,
+        [
+            sys.executable,
+            "scripts/run_pipeline.py",
+            "--raw-dir",
+            str(raw_dir),
+            "--db",
+            str(db_path),
+            *extra,
+        ],
+        cwd=PROJECT_DIR,
+        env=dbt_env(raw_dir, db_path),
+        capture_output=True,
+        text=True,
         check=False,
     )
 
@@ -45,7 +59,8 @@ def dbt_show(sql: str, db_path: Path) -> list[dict[str, Any]]:
     """The rows of an inline SQL query compiled by dbt (so project macros can be called)."""
     done = run_dbt(
         ["show", "--quiet", "--output", "json", "--limit", "10000", "--inline", sql],
-        raw_dir=PROJECT_DIR / "seeds" / "raw", db_path=db_path,
+        raw_dir=PROJECT_DIR / "seeds" / "raw",
+        db_path=db_path,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    return json.loads(done.stdout[done.stdout.index("{"):])["show"]
+    return json.loads(done.stdout[done.stdout.index("{") :])["show"]

@@ -30,10 +30,14 @@ def _connection() -> duckdb.DuckDBPyConnection:
 
 def raw_events(raw_dir: Path) -> pd.DataFrame:
     """ESP events with a key and a known type; a re-exported event keeps its newest file."""
-    events = _connection().execute(f"""
+    events = (
+        _connection()
+        .execute(f"""
         select *, regexp_extract(filename, '(\\d{{4}}-\\d{{2}}-\\d{{2}})[.]parquet$', 1) as file_day
         from read_parquet('{raw_dir}/esp/events/*.parquet', filename = true, union_by_name = true)
-    """).df()
+    """)
+        .df()
+    )
     events = events[events["event_id"].notna() & events["event_type"].isin(EVENT_TYPES)]
     events = events.sort_values(["file_day", "filename"]).drop_duplicates("event_id", keep="last")
     events["email_normalized"] = events["email"].map(normalize_email)
@@ -42,7 +46,9 @@ def raw_events(raw_dir: Path) -> pd.DataFrame:
 
 def contact_versions(raw_dir: Path, truth_dir: Path) -> pd.DataFrame:
     """Every true version of every contact, with the normalized email it had."""
-    versions = _connection().execute(f"""
+    versions = (
+        _connection()
+        .execute(f"""
         select history.contact_id, cast(history.valid_from as timestamp) as valid_from,
             cast(history.valid_to as timestamp) as valid_to, history.is_deleted, export.email
         from '{truth_dir}/contact_history.parquet' as history
@@ -51,7 +57,9 @@ def contact_versions(raw_dir: Path, truth_dir: Path) -> pd.DataFrame:
             from read_parquet('{raw_dir}/crm/contacts/*.parquet', union_by_name = true)
         ) as export
             on export.contact_id = history.contact_id and export.updated_at = history.valid_from
-    """).df()
+    """)
+        .df()
+    )
     versions["email"] = versions["email"].map(normalize_email)
     return versions
 
@@ -60,10 +68,14 @@ def resolve_contacts(events: pd.DataFrame, versions: pd.DataFrame) -> pd.Series:
     """The contact of each event: its contact_id, else the only live contact that had the
     event's email at the event's moment, else None."""
     live = versions[~versions["is_deleted"] & versions["email"].notna()]
-    anonymous = events.loc[events["contact_id"].isna(), ["event_id", "email_normalized", "event_at"]]
+    anonymous = events.loc[
+        events["contact_id"].isna(), ["event_id", "email_normalized", "event_at"]
+    ]
     holders = anonymous.merge(live, left_on="email_normalized", right_on="email")
-    holders = holders[(holders["valid_from"] <= holders["event_at"])
-                      & (holders["valid_to"].isna() | (holders["event_at"] < holders["valid_to"]))]
+    holders = holders[
+        (holders["valid_from"] <= holders["event_at"])
+        & (holders["valid_to"].isna() | (holders["event_at"] < holders["valid_to"]))
+    ]
     counted = holders.groupby("event_id")["contact_id"].agg(["nunique", "first"])
     single = counted.loc[counted["nunique"] == 1, "first"]
     return events["contact_id"].fillna(events["event_id"].map(single))
@@ -74,47 +86,64 @@ def funnel_per_campaign(raw_dir: Path, truth_dir: Path) -> pd.DataFrame:
     campaign: a send is campaign × contact (or × email when no contact resolves)."""
     events = raw_events(raw_dir)
     events["contact"] = resolve_contacts(events, contact_versions(raw_dir, truth_dir))
-    events["send"] = events["campaign_id"] + "|" + events["contact"].fillna(
-        "email:" + events["email_normalized"].fillna(""))
+    events["send"] = (
+        events["campaign_id"]
+        + "|"
+        + events["contact"].fillna("email:" + events["email_normalized"].fillna(""))
+    )
     per_send = pd.crosstab([events["campaign_id"], events["send"]], events["event_type"])
     per_send = per_send.reindex(columns=EVENT_TYPES, fill_value=0)
     per_send = per_send[per_send["sent"] > 0]
     grouped = per_send.groupby(level="campaign_id")
-    return pd.DataFrame({
-        "sent": grouped.size(),
-        "delivered": grouped["delivered"].agg(lambda s: int((s > 0).sum())),
-        "unique_opens": grouped["opened"].agg(lambda s: int((s > 0).sum())),
-        "total_opens": grouped["opened"].sum(),
-        "unique_clicks": grouped["clicked"].agg(lambda s: int((s > 0).sum())),
-        "total_clicks": grouped["clicked"].sum(),
-        "unsubscribes": grouped["unsubscribed"].agg(lambda s: int((s > 0).sum())),
-        "complaints": grouped["complained"].agg(lambda s: int((s > 0).sum())),
-    }).sort_index()
+    return pd.DataFrame(
+        {
+            "sent": grouped.size(),
+            "delivered": grouped["delivered"].agg(lambda s: int((s > 0).sum())),
+            "unique_opens": grouped["opened"].agg(lambda s: int((s > 0).sum())),
+            "total_opens": grouped["opened"].sum(),
+            "unique_clicks": grouped["clicked"].agg(lambda s: int((s > 0).sum())),
+            "total_clicks": grouped["clicked"].sum(),
+            "unsubscribes": grouped["unsubscribed"].agg(lambda s: int((s > 0).sum())),
+            "complaints": grouped["complained"].agg(lambda s: int((s > 0).sum())),
+        }
+    ).sort_index()
 
 
-def funnel_per_send(raw_dir: Path, truth_dir: Path, time_zone: str = "Europe/Moscow") -> pd.DataFrame:
+def funnel_per_send(
+    raw_dir: Path, truth_dir: Path, time_zone: str = "Europe/Moscow"
+) -> pd.DataFrame:
     """One row per send (as in funnel_per_campaign) with its campaign, email type, the
     day of its first `sent` event in the reporting time zone, and the flags delivered,
     opened, clicked (0/1)."""
     events = raw_events(raw_dir)
     events["contact"] = resolve_contacts(events, contact_versions(raw_dir, truth_dir))
-    events["send"] = events["campaign_id"] + "|" + events["contact"].fillna(
-        "email:" + events["email_normalized"].fillna(""))
+    events["send"] = (
+        events["campaign_id"]
+        + "|"
+        + events["contact"].fillna("email:" + events["email_normalized"].fillna(""))
+    )
     per_send = pd.crosstab(events["send"], events["event_type"])
     per_send = per_send.reindex(columns=EVENT_TYPES, fill_value=0)
     per_send = (per_send[per_send["sent"] > 0] > 0).astype(int)
-    sent = events[events["event_type"] == "sent"].groupby("send").agg(
-        campaign_id=("campaign_id", "first"), sent_at=("event_at", "min"))
+    sent = (
+        events[events["event_type"] == "sent"]
+        .groupby("send")
+        .agg(campaign_id=("campaign_id", "first"), sent_at=("event_at", "min"))
+    )
     per_send = per_send.join(sent, how="inner")
     local = per_send["sent_at"].dt.tz_localize("UTC").dt.tz_convert(time_zone)
     per_send["sent_date"] = local.dt.date
-    campaigns = _connection().execute(f"""
+    campaigns = (
+        _connection()
+        .execute(f"""
         select campaign_id, email_type from (
             select *, row_number() over (partition by campaign_id order by filename desc) as newest
             from read_parquet('{raw_dir}/esp/campaigns/*.parquet', filename = true)
             where campaign_id is not null
         ) where newest = 1
-    """).df()
+    """)
+        .df()
+    )
     return per_send.reset_index().merge(campaigns, on="campaign_id", how="left")
 
 

@@ -37,23 +37,34 @@ def measure_duckdb(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Reads the manifest and every mart through one connection (one snapshot)."""
     listed = connection.execute(
         "select mart, row_count, cast(row_checksum as varchar), version"
-        " from meta.serving_manifest order by mart").fetchall()
+        " from meta.serving_manifest order by mart"
+    ).fetchall()
     measured, mismatches = {}, []
     for mart, rows, checksum, _ in listed:
         count, total = connection.execute(CHECKSUM.format(f"main.{quote(mart)}")).fetchone()
         measured[mart] = [int(count), str(total)]
         if measured[mart] != [int(rows), checksum]:
             mismatches.append(f"{mart}: read {measured[mart]}, manifest {[rows, checksum]}")
-    present = {name for (name,) in connection.execute(
-        "select table_name from information_schema.tables where table_schema = 'main'"
-    ).fetchall()}
-    unlisted = sorted(name for name in present
-                      if name.startswith(("dim_", "fct_", "mart_", "dq_", "metricflow_")) and name not in measured)
+    present = {
+        name
+        for (name,) in connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'main'"
+        ).fetchall()
+    }
+    unlisted = sorted(
+        name
+        for name in present
+        if name.startswith(("dim_", "fct_", "mart_", "dq_", "metricflow_")) and name not in measured
+    )
     if unlisted:
         mismatches.append(f"marts not in the manifest: {unlisted}")
     versions = {version for *_, version in listed}
-    return {"kind": "duckdb", "version": ",".join(sorted(versions)), "measured": measured,
-            "mismatches": mismatches}
+    return {
+        "kind": "duckdb",
+        "version": ",".join(sorted(versions)),
+        "measured": measured,
+        "mismatches": mismatches,
+    }
 
 
 def read_duckdb(database: Path) -> dict[str, Any]:
@@ -74,27 +85,32 @@ def read_parquet(link: Path) -> dict[str, Any]:
         measured, mismatches = {}, []
         for mart, entry in sorted(manifest["marts"].items()):
             path = str(directory / entry["file"]).replace("'", "''")
-            count, total = connection.execute(
-                CHECKSUM.format(f"read_parquet('{path}')")).fetchone()
+            count, total = connection.execute(CHECKSUM.format(f"read_parquet('{path}')")).fetchone()
             measured[mart] = [int(count), str(total)]
             if measured[mart] != [entry["rows"], entry["checksum"]]:
-                mismatches.append(f"{mart}: read {measured[mart]}, manifest "
-                                  f"{[entry['rows'], entry['checksum']]}")
+                mismatches.append(
+                    f"{mart}: read {measured[mart]}, manifest {[entry['rows'], entry['checksum']]}"
+                )
         files = {path.name for path in directory.glob("*.parquet")}
         unlisted = sorted(files - {entry["file"] for entry in manifest["marts"].values()})
         if unlisted:
             mismatches.append(f"files not in the manifest: {unlisted}")
     finally:
         connection.close()
-    return {"kind": "parquet", "version": manifest["version"], "directory": directory.name,
-            "measured": measured, "mismatches": mismatches}
+    return {
+        "kind": "parquet",
+        "version": manifest["version"],
+        "directory": directory.name,
+        "measured": measured,
+        "mismatches": mismatches,
+    }
 
 
 def observe(kind: str, read: Any) -> dict[str, Any]:
     started = time.time()
     try:
         result = read()
-    except Exception:  # noqa: BLE001 - every failure is the finding
+    except Exception:
         result = {"kind": kind, "error": traceback.format_exc(limit=3)}
     result["kind"], result["at"] = kind, started
     return result

@@ -8,7 +8,6 @@ import math
 
 import duckdb
 import pytest
-
 from conftest import DEMO_RAW
 from independent import newest_ad_costs_sql
 
@@ -33,9 +32,11 @@ def raw_spend() -> float:
 
 def test_total_spend_equals_raw_files_in_every_model(demo_db: duckdb.DuckDBPyConnection) -> None:
     expected = raw_spend()
-    totals = dict(demo_db.execute(
-        "select model, sum(spend_rub) from main.mart_channel_performance group by model"
-    ).fetchall())
+    totals = dict(
+        demo_db.execute(
+            "select model, sum(spend_rub) from main.mart_channel_performance group by model"
+        ).fetchall()
+    )
     assert set(totals) == MODELS
     for model, total in totals.items():
         assert total == pytest.approx(expected, rel=1e-12), model
@@ -48,7 +49,8 @@ def test_total_spend_equals_raw_files_in_every_model(demo_db: duckdb.DuckDBPyCon
 
 def test_leads_and_revenue_are_whole_in_every_model(demo_db: duckdb.DuckDBPyConnection) -> None:
     leads, revenue = demo_db.execute(
-        "select count(*), sum(revenue_rub) from main.fct_conversions").fetchone()
+        "select count(*), sum(revenue_rub) from main.fct_conversions"
+    ).fetchone()
     for model, model_leads, model_revenue in demo_db.execute("""
         select model, sum(leads), sum(revenue_rub) from main.mart_channel_performance group by model
     """).fetchall():
@@ -56,11 +58,26 @@ def test_leads_and_revenue_are_whole_in_every_model(demo_db: duckdb.DuckDBPyConn
         assert model_revenue == pytest.approx(revenue, rel=1e-12), model
 
 
-RATIOS = ["ctr", "cpl_leads", "cpl_qualified", "cpl_meetings", "cpl_bookings", "cpl_payments",
-          "cpl_won", "drr_pct"]
-DENOMINATORS = {"ctr": "impressions", "cpl_leads": "leads", "cpl_qualified": "qualified",
-                "cpl_meetings": "meetings", "cpl_bookings": "bookings",
-                "cpl_payments": "payments", "cpl_won": "won", "drr_pct": "revenue_rub"}
+RATIOS = [
+    "ctr",
+    "cpl_leads",
+    "cpl_qualified",
+    "cpl_meetings",
+    "cpl_bookings",
+    "cpl_payments",
+    "cpl_won",
+    "drr_pct",
+]
+DENOMINATORS = {
+    "ctr": "impressions",
+    "cpl_leads": "leads",
+    "cpl_qualified": "qualified",
+    "cpl_meetings": "meetings",
+    "cpl_bookings": "bookings",
+    "cpl_payments": "payments",
+    "cpl_won": "won",
+    "drr_pct": "revenue_rub",
+}
 
 
 def test_ratios_are_null_never_infinite_on_zero(demo_db: duckdb.DuckDBPyConnection) -> None:
@@ -74,13 +91,15 @@ def test_ratios_are_null_never_infinite_on_zero(demo_db: duckdb.DuckDBPyConnecti
         assert zero[ratio].isna().all(), ratio
         assert not rows[ratio].dropna().map(math.isinf).any(), ratio
     periods = demo_db.execute(
-        "select drr_pct, cpl_won, revenue_rub, won from main.mart_drr_by_period").df()
+        "select drr_pct, cpl_won, revenue_rub, won from main.mart_drr_by_period"
+    ).df()
     assert periods.loc[periods["revenue_rub"] == 0, "drr_pct"].isna().all()
     assert periods.loc[periods["won"] == 0, "cpl_won"].isna().all()
 
 
 def test_quarter_drr_is_quarter_spend_over_quarter_revenue(
-        demo_db: duckdb.DuckDBPyConnection) -> None:
+    demo_db: duckdb.DuckDBPyConnection,
+) -> None:
     """Recomputed from fct_attribution (revenue) and int_spend_by_month (spend), not from
     the monthly ratios."""
     compared = demo_db.execute("""
@@ -108,5 +127,6 @@ def test_quarter_drr_is_quarter_spend_over_quarter_revenue(
     """).df()
     assert len(compared) > 10
     assert (compared["drr_pct"] - compared["expected"]).abs().max() < 1e-9
-    assert ((compared["drr_pct"] - compared["avg_drr"]).abs() > 1e-6).any(), \
+    assert ((compared["drr_pct"] - compared["avg_drr"]).abs() > 1e-6).any(), (
         "some quarter's DRR differs from the average of its months"
+    )

@@ -14,6 +14,8 @@ total_null.
 
 from __future__ import annotations
 
+import itertools
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -42,7 +44,10 @@ def journey_paths(db: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
     converting = (
         credited.sort_values(["lead_id", "touch_position"])
-        .groupby("lead_id")["channel"].agg(SEP.join).rename("path").reset_index()
+        .groupby("lead_id")["channel"]
+        .agg(SEP.join)
+        .rename("path")
+        .reset_index()
         .merge(conversions, on="lead_id", how="inner", validate="one_to_one")
     )
     assert len(converting) == len(conversions)
@@ -55,19 +60,32 @@ def journey_paths(db: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     credited_others = others[~others["is_direct"] | ~others["has_non_direct"]]
     non_converting = (
         credited_others.sort_values(["person_id", "touched_at", "touch_id"])
-        .groupby("person_id")["channel"].agg(SEP.join).rename("path").reset_index()
+        .groupby("person_id")["channel"]
+        .agg(SEP.join)
+        .rename("path")
+        .reset_index()
     )
 
-    rows = pd.concat([
-        pd.DataFrame({
-            "path": converting["path"], "total_conversions": 1,
-            "total_conversion_value": converting["revenue_rub"].astype(float), "total_null": 0,
-        }),
-        pd.DataFrame({
-            "path": non_converting["path"], "total_conversions": 0,
-            "total_conversion_value": 0.0, "total_null": 1,
-        }),
-    ])
+    rows = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "path": converting["path"],
+                    "total_conversions": 1,
+                    "total_conversion_value": converting["revenue_rub"].astype(float),
+                    "total_null": 0,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "path": non_converting["path"],
+                    "total_conversions": 0,
+                    "total_conversion_value": 0.0,
+                    "total_null": 1,
+                }
+            ),
+        ]
+    )
     return rows.groupby("path", as_index=False).sum()
 
 
@@ -87,7 +105,7 @@ def transition_probabilities(paths: pd.DataFrame) -> pd.DataFrame:
         states = [START] + [
             channel for i, channel in enumerate(channels) if i == 0 or channel != channels[i - 1]
         ]
-        moves = [(a, b, conversions + nulls) for a, b in zip(states, states[1:])]
+        moves = [(a, b, conversions + nulls) for a, b in itertools.pairwise(states)]
         moves += [(states[-1], CONVERSION, conversions), (states[-1], NULL, nulls)]
         for from_state, to_state, n in moves:
             if n:
@@ -141,7 +159,10 @@ def markov_mart(db: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def test_heuristic_models_match_fct_attribution(demo_db: duckdb.DuckDBPyConnection) -> None:
     converting = journey_paths(demo_db).query("total_conversions > 0")
     reference = heuristic_models(
-        converting, "path", "total_conversions", var_value="total_conversion_value",
+        converting,
+        "path",
+        "total_conversions",
+        var_value="total_conversion_value",
         flg_pro=False,
     ).set_index("channel_name")
     warehouse = demo_db.sql(
@@ -149,15 +170,19 @@ def test_heuristic_models_match_fct_attribution(demo_db: duckdb.DuckDBPyConnecti
         " from fct_attribution group by model, channel"
     ).df()
     for package_model, model in [
-        ("first_touch", "first_click"), ("last_touch", "last_click"), ("linear_touch", "linear"),
+        ("first_touch", "first_click"),
+        ("last_touch", "last_click"),
+        ("linear_touch", "linear"),
     ]:
         ours = warehouse[warehouse["model"] == model].set_index("channel")
         theirs = reference[reference[f"{package_model}_conversions"] > 0]
         assert set(ours.index) == set(theirs.index), model
         conversions = ours["credit"] - theirs.loc[ours.index, f"{package_model}_conversions"]
         value = ours["revenue_credit"] - theirs.loc[ours.index, f"{package_model}_value"]
-        print(f"{model}: max |diff| conversions {conversions.abs().max():.2e},"
-              f" value {value.abs().max():.2e}")
+        print(
+            f"{model}: max |diff| conversions {conversions.abs().max():.2e},"
+            f" value {value.abs().max():.2e}"
+        )
         assert conversions.abs().max() <= 1e-6, model
         assert value.abs().max() <= 1e-6, model
 
@@ -177,8 +202,11 @@ def test_markov_mart_is_exact(demo_db: duckdb.DuckDBPyConnection) -> None:
     assert (in_chain["chain_paths"] == n_paths).all()
     assert (in_chain["chain_conversions"] == n_conversions).all()
     assert np.abs(in_chain["conversion_probability"] - base).max() <= 1e-9
-    for column in ["conversion_probability_without_channel", "removal_effect",
-                   "removal_effect_share"]:
+    for column in [
+        "conversion_probability_without_channel",
+        "removal_effect",
+        "removal_effect_share",
+    ]:
         diff = (in_chain[column] - reference.loc[in_chain.index, column]).abs().max()
         print(f"{column}: max |mart − numpy| {diff:.2e}")
         assert diff <= 1e-9, column
@@ -204,21 +232,34 @@ def test_markov_shares_match_channel_attribution(demo_db: duckdb.DuckDBPyConnect
     (the absolute bound), and ≤ 2% relative for channels with a share of at least 5%."""
     chain = chain_paths(journey_paths(demo_db))
     result = markov_model(
-        chain, "path", "total_conversions", var_value="total_conversion_value",
-        var_null="total_null", order=1, out_more=True, nsim_start=MARKOV_SIMULATIONS,
-        seed=MARKOV_SEED, verbose=False, flg_pro=False,
+        chain,
+        "path",
+        "total_conversions",
+        var_value="total_conversion_value",
+        var_null="total_null",
+        order=1,
+        out_more=True,
+        nsim_start=MARKOV_SIMULATIONS,
+        seed=MARKOV_SEED,
+        verbose=False,
+        flg_pro=False,
     )
     effects = result["removal_effects"].set_index("channel_name")["removal_effects_conversion"]
 
     # The package's transition matrix names channels by their 1-based position in its output.
     names = list(result["removal_effects"]["channel_name"])
     matrix = result["transition_matrix"].replace(
-        {column: {str(i + 1): name for i, name in enumerate(names)}
-         for column in ["channel_from", "channel_to"]}
+        {
+            column: {str(i + 1): name for i, name in enumerate(names)}
+            for column in ["channel_from", "channel_to"]
+        }
     )
     ours = transition_probabilities(chain).merge(
-        matrix, left_on=["from_state", "to_state"], right_on=["channel_from", "channel_to"],
-        how="outer", validate="one_to_one",
+        matrix,
+        left_on=["from_state", "to_state"],
+        right_on=["channel_from", "channel_to"],
+        how="outer",
+        validate="one_to_one",
     )
     assert (ours["probability"] - ours["transition_probability"]).abs().max() <= 1e-12
 
@@ -227,8 +268,13 @@ def test_markov_shares_match_channel_attribution(demo_db: duckdb.DuckDBPyConnect
     assert set(mart_share.index) == set(package_share.index)
     absolute = (mart_share - package_share.loc[mart_share.index]).abs()
     relative = absolute / mart_share
-    print(pd.DataFrame({"mart": mart_share, "package": package_share, "abs": absolute,
-                        "rel": relative}).sort_values("mart").to_string())
+    print(
+        pd.DataFrame(
+            {"mart": mart_share, "package": package_share, "abs": absolute, "rel": relative}
+        )
+        .sort_values("mart")
+        .to_string()
+    )
     assert absolute.max() <= 0.02
     assert relative[mart_share >= 0.05].max() <= 0.02
 
@@ -241,12 +287,14 @@ def test_markov_shares_match_channel_attribution(demo_db: duckdb.DuckDBPyConnect
 #   Without a: v(a) = 0, v(start) = 1/2 · 0 + 1/2 · 1/2 = 1/4, removal effect
 #   1 − (1/4) / (1/2) = 1/2. Without b: 1/2 likewise. Without c: nothing converts, 1.
 #   Sum 2, shares 1/4, 1/4, 1/2.
-HAND_PATHS = pd.DataFrame({
-    "path": ["a > a > c", "b > c", "a > c"],
-    "total_conversions": [1, 1, 0],
-    "total_conversion_value": [100.0, 300.0, 0.0],
-    "total_null": [0, 1, 1],
-})
+HAND_PATHS = pd.DataFrame(
+    {
+        "path": ["a > a > c", "b > c", "a > c"],
+        "total_conversions": [1, 1, 0],
+        "total_conversion_value": [100.0, 300.0, 0.0],
+        "total_null": [0, 1, 1],
+    }
+)
 HAND_EFFECTS = {"a": (0.25, 0.5, 0.25), "b": (0.25, 0.5, 0.25), "c": (0.0, 1.0, 0.5)}
 
 
@@ -254,9 +302,10 @@ def test_reference_solver_on_the_hand_case() -> None:
     base, effects = exact_removal_effects(HAND_PATHS)
     assert base == pytest.approx(0.5, abs=1e-15)
     for channel, expected in HAND_EFFECTS.items():
-        got = effects.loc[channel, [
-            "conversion_probability_without_channel", "removal_effect", "removal_effect_share"
-        ]]
+        got = effects.loc[
+            channel,
+            ["conversion_probability_without_channel", "removal_effect", "removal_effect_share"],
+        ]
         assert tuple(got) == pytest.approx(expected, abs=1e-15), channel
 
 

@@ -24,21 +24,28 @@ from scripts.generator.presets import PRESETS  # noqa: E402
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     """One benchmark run of the tiny preset into a temporary directory."""
     root = tmp_path_factory.mktemp("bench")
-    opts = benchmark.Options(preset="tiny", work=root / "work", report=root / "benchmarks.md",
-                             command="python scripts/benchmark.py --preset tiny")
+    opts = benchmark.Options(
+        preset="tiny",
+        work=root / "work",
+        report=root / "benchmarks.md",
+        command="python scripts/benchmark.py --preset tiny",
+    )
     return root, benchmark.run(opts)
 
 
 def rows_by_reading(raw: Path) -> dict[str, int]:
     """Rows per raw table, reading every file in full with pyarrow."""
-    return {t.folder: sum(pq.read_table(p).num_rows for p in (raw / t.folder).glob("*.parquet")) for t in TABLES}
+    return {
+        t.folder: sum(pq.read_table(p).num_rows for p in (raw / t.folder).glob("*.parquet"))
+        for t in TABLES
+    }
 
 
 def test_both_runs_succeed(tiny: tuple[Path, dict[str, Any]]) -> None:
     root, result = tiny
     assert result["full"]["returncode"] == 0, result["full"]["log"]
     assert result["increment"]["returncode"] == 0, result["increment"]["log"]
-    assert result["full"]["peak_rss_bytes"] > 50 * 2**20   # dbt + DuckDB were seen in memory
+    assert result["full"]["peak_rss_bytes"] > 50 * 2**20  # dbt + DuckDB were seen in memory
     page = root / "work" / "serving" / "dashboard.html"
     assert result["dashboard_bytes"] == page.stat().st_size < 5 * 10**6
 
@@ -56,7 +63,9 @@ def test_report_has_the_row_counts_of_every_raw_table(tiny: tuple[Path, dict[str
     assert f"{sum(counted.values()):,} rows" in report
 
 
-def test_the_full_build_stops_a_day_short_and_the_increment_lands_it(tiny: tuple[Path, dict[str, Any]]) -> None:
+def test_the_full_build_stops_a_day_short_and_the_increment_lands_it(
+    tiny: tuple[Path, dict[str, Any]],
+) -> None:
     root, result = tiny
     days = PRESETS["tiny"].days
     contacts = sorted((root / "work" / "data" / "raw" / "crm" / "contacts").glob("*.parquet"))
@@ -67,11 +76,18 @@ def test_the_full_build_stops_a_day_short_and_the_increment_lands_it(tiny: tuple
     assert result["increment"]["phases"]["snapshot_days"] == 2
     assert result["increment"]["snapshot_max_export_date"] == last.isoformat()
     with duckdb.connect(str(root / "work" / "warehouse.duckdb"), read_only=True) as con:
-        got = con.execute("select max(export_date), count(distinct export_date) "
-                          "from snapshots.snp_crm__contacts").fetchone()
+        got = con.execute(
+            "select max(export_date), count(distinct export_date) from snapshots.snp_crm__contacts"
+        ).fetchone()
     assert got == (last, days)
-    landed = {p.relative_to(root / "work" / "landing") for p in (root / "work" / "landing").rglob("*.parquet")}
-    raw = {p.relative_to(root / "work" / "data" / "raw") for p in (root / "work" / "data" / "raw").rglob("*.parquet")}
+    landed = {
+        p.relative_to(root / "work" / "landing")
+        for p in (root / "work" / "landing").rglob("*.parquet")
+    }
+    raw = {
+        p.relative_to(root / "work" / "data" / "raw")
+        for p in (root / "work" / "data" / "raw").rglob("*.parquet")
+    }
     assert landed == raw
 
 
@@ -87,7 +103,10 @@ def test_a_second_run_reuses_the_landing_zone(tiny: tuple[Path, dict[str, Any]])
     root, _ = tiny
     marker = root / "work" / "data" / "PRESET.json"
     before = marker.stat().st_mtime_ns
-    assert benchmark.ensure_data(root / "work" / "data", "tiny", {}, regenerate=False, progress=False) is None
+    assert (
+        benchmark.ensure_data(root / "work" / "data", "tiny", {}, regenerate=False, progress=False)
+        is None
+    )
     assert marker.stat().st_mtime_ns == before
 
 
@@ -98,14 +117,18 @@ def test_report_sections_are_replaced_one_preset_at_a_time(tmp_path: Path) -> No
     benchmark.update_report(report, "m", "## m\n\nsecond m")
     text = report.read_text()
     assert "second m" in text and "first m" not in text and "first demo" in text
-    assert text.index("## demo") < text.index("## m")   # presets in their declared order
+    assert text.index("## demo") < text.index("## m")  # presets in their declared order
     assert text.startswith("# Benchmarks")
 
 
 def test_tree_rss_counts_children(tmp_path: Path) -> None:
     """A child that holds ~200 MB shows in the measured peak of its parent's tree."""
-    code = ("import subprocess, sys; subprocess.run([sys.executable, '-c', "
-            "'import time; b = bytearray(200 * 2**20); b[::4096] = b\"x\" * len(b[::4096]); time.sleep(1.5)'])")
-    measured = benchmark.run_measured([sys.executable, "-c", code], env={}, log_path=tmp_path / "log.txt")
+    code = (
+        "import subprocess, sys; subprocess.run([sys.executable, '-c', "
+        "'import time; b = bytearray(200 * 2**20); b[::4096] = b\"x\" * len(b[::4096]); time.sleep(1.5)'])"
+    )
+    measured = benchmark.run_measured(
+        [sys.executable, "-c", code], env={}, log_path=tmp_path / "log.txt"
+    )
     assert measured.returncode == 0
     assert measured.peak_rss_bytes > 200 * 2**20

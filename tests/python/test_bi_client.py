@@ -8,13 +8,20 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import MetaData, Table, create_engine, func, inspect, select
-
 from conftest import DEMO_RAW, DEMO_TRUTH
 from independent import funnel_per_campaign
+from sqlalchemy import MetaData, Table, create_engine, func, inspect, select
 
-MEASURES = ["sent", "delivered", "unique_opens", "total_opens", "unique_clicks", "total_clicks",
-            "unsubscribes", "complaints"]
+MEASURES = [
+    "sent",
+    "delivered",
+    "unique_opens",
+    "total_opens",
+    "unique_clicks",
+    "total_clicks",
+    "unsubscribes",
+    "complaints",
+]
 
 
 @pytest.fixture()
@@ -29,16 +36,22 @@ def test_funnel_through_sqlalchemy_matches_the_raw_files(engine) -> None:
     """mart_email_funnel reflected and queried the way a BI tool does it: per-campaign
     totals equal a pandas computation straight from the raw ESP events."""
     funnel = Table("mart_email_funnel", MetaData(), autoload_with=engine)
-    query = (select(funnel.c.campaign_id,
-                    *[func.sum(funnel.c[measure]).label(measure) for measure in MEASURES])
-             .group_by(funnel.c.campaign_id).order_by(funnel.c.campaign_id))
+    query = (
+        select(
+            funnel.c.campaign_id,
+            *[func.sum(funnel.c[measure]).label(measure) for measure in MEASURES],
+        )
+        .group_by(funnel.c.campaign_id)
+        .order_by(funnel.c.campaign_id)
+    )
     with engine.connect() as connection:
         served = pd.DataFrame(connection.execute(query).mappings().all()).set_index("campaign_id")
     expected = funnel_per_campaign(DEMO_RAW, DEMO_TRUTH)
 
     assert len(served) == len(expected) > 100
-    pd.testing.assert_frame_equal(served[MEASURES].astype("int64"),
-                                  expected[MEASURES].astype("int64"), check_names=False)
+    pd.testing.assert_frame_equal(
+        served[MEASURES].astype("int64"), expected[MEASURES].astype("int64"), check_names=False
+    )
 
 
 def test_sqlalchemy_lists_the_marts_and_their_descriptions(engine) -> None:
@@ -49,8 +62,14 @@ def test_sqlalchemy_lists_the_marts_and_their_descriptions(engine) -> None:
     inspector = inspect(engine)
     tables = set(inspector.get_table_names())
     assert tables == set(reflected.tables)
-    assert {"mart_email_funnel", "mart_segment_flow", "mart_channel_performance",
-            "mart_drr_by_period", "mart_attribution_comparison", "fct_email_sends"} <= tables
+    assert {
+        "mart_email_funnel",
+        "mart_segment_flow",
+        "mart_channel_performance",
+        "mart_drr_by_period",
+        "mart_attribution_comparison",
+        "fct_email_sends",
+    } <= tables
     assert not [name for name in tables if name.startswith(("stg_", "base_", "int_", "snp_"))]
     comment = inspector.get_table_comment("mart_email_funnel")["text"]
     assert comment.startswith("The email funnel by day")

@@ -6,12 +6,11 @@ exposes every column of the contract."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import duckdb
 import yaml
-
 from conftest import PROJECT_DIR
+
 from scripts.contract import ENUMS, TABLES
 
 SPEC = PROJECT_DIR / "docs" / "contracts" / "raw_exports.md"
@@ -26,7 +25,8 @@ def spec_tables() -> dict[str, list[tuple[str, str]]]:
         rows = re.findall(r"^\| (.+?) \| (.+?) \| .*?\|$", match.group(2), re.M)
         tables[match.group(1)] = [
             (column.strip(), kind.strip())
-            for columns, kind in rows if columns != "column" and not columns.startswith("---")
+            for columns, kind in rows
+            if columns != "column" and not columns.startswith("---")
             for column in columns.split(",")
         ]
     return tables

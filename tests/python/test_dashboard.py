@@ -11,19 +11,27 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from dashboard_page import FILTER_IDS, chromium, close, mark_labels, number, opened, set_filters
 from playwright.sync_api import Page
 
-from dashboard_page import FILTER_IDS, chromium, close, mark_labels, number, opened, set_filters
-
 Z = 1.959963984540054
-CHARTS = ["kpis", "email-funnel", "funnel-over-time", "segment-flow", "registrations", "cpl",
-          "drr", "attribution"]
+CHARTS = [
+    "kpis",
+    "email-funnel",
+    "funnel-over-time",
+    "segment-flow",
+    "registrations",
+    "cpl",
+    "drr",
+    "attribution",
+]
 
 
 @pytest.fixture(scope="module")
 def serving(demo_warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect(str(demo_warehouse.parent / "serving" / "serving.duckdb"),
-                                read_only=True)
+    connection = duckdb.connect(
+        str(demo_warehouse.parent / "serving" / "serving.duckdb"), read_only=True
+    )
     yield connection
     connection.close()
 
@@ -43,24 +51,33 @@ def loaded(page_path: Path) -> Iterator[tuple[Page, list[str], list[str]]]:
 def page(loaded: tuple[Page, list[str], list[str]]) -> Iterator[Page]:
     """The loaded page, its filters put back to their defaults afterwards."""
     yield loaded[0]
-    set_filters(loaded[0], {key: None for key in FILTER_IDS})
+    set_filters(loaded[0], dict.fromkeys(FILTER_IDS))
 
 
 def kpis(page: Page) -> dict[str, str]:
     keys = ["sends", "open_rate", "ctr", "registrations", "leads", "revenue", "spend", "drr"]
-    return {key: page.eval_on_selector(f"#kpis g[class*='kpi_{key}_'] text",
-                                       "element => element.textContent") for key in keys}
+    return {
+        key: page.eval_on_selector(
+            f"#kpis g[class*='kpi_{key}_'] text", "element => element.textContent"
+        )
+        for key in keys
+    }
 
 
 def email_totals(serving: duckdb.DuckDBPyConnection, cut: dict[str, str]) -> dict[str, float]:
-    columns = {"period": "strftime(sent_date, '%Y-%m')", "brand": "brand_code",
-               "specialty": "specialty", "email_type": "email_type",
-               "segment": "segment_at_send"}
+    columns = {
+        "period": "strftime(sent_date, '%Y-%m')",
+        "brand": "brand_code",
+        "specialty": "specialty",
+        "email_type": "email_type",
+        "segment": "segment_at_send",
+    }
     where = " and ".join([f"{columns[key]} = ?" for key in cut if key in columns] or ["true"])
     row = serving.execute(
         f"select sum(sent), sum(delivered), sum(unique_opens), sum(unique_clicks),"
         f" sum(registrations) from mart_email_funnel where {where}",
-        [value for key, value in cut.items() if key in columns]).fetchone()
+        [value for key, value in cut.items() if key in columns],
+    ).fetchone()
     return dict(zip(["sent", "delivered", "opens", "clicks", "registrations"], row))
 
 
@@ -74,18 +91,26 @@ def money_totals(serving: duckdb.DuckDBPyConnection, cut: dict[str, str]) -> dic
         parameters.append(cut["channel"])
     row = serving.execute(
         "select sum(spend_rub), sum(leads), sum(revenue_rub) from mart_channel_performance"
-        f" where {' and '.join(clauses)}", parameters).fetchone()
+        f" where {' and '.join(clauses)}",
+        parameters,
+    ).fetchone()
     return dict(zip(["spend", "leads", "revenue"], row))
 
 
-def expected_kpis(serving: duckdb.DuckDBPyConnection,
-                  cut: dict[str, str]) -> dict[str, float | None]:
+def expected_kpis(
+    serving: duckdb.DuckDBPyConnection, cut: dict[str, str]
+) -> dict[str, float | None]:
     email, money = email_totals(serving, cut), money_totals(serving, cut)
-    return {"sends": email["sent"], "open_rate": 100 * email["opens"] / email["delivered"],
-            "ctr": 100 * email["clicks"] / email["delivered"],
-            "registrations": email["registrations"], "leads": money["leads"],
-            "revenue": money["revenue"], "spend": money["spend"],
-            "drr": 100 * money["spend"] / money["revenue"] if money["revenue"] else None}
+    return {
+        "sends": email["sent"],
+        "open_rate": 100 * email["opens"] / email["delivered"],
+        "ctr": 100 * email["clicks"] / email["delivered"],
+        "registrations": email["registrations"],
+        "leads": money["leads"],
+        "revenue": money["revenue"],
+        "spend": money["spend"],
+        "drr": 100 * money["spend"] / money["revenue"] if money["revenue"] else None,
+    }
 
 
 def biggest(serving: duckdb.DuckDBPyConnection, sql: str) -> str:
@@ -102,14 +127,18 @@ def filter_choices(serving: duckdb.DuckDBPyConnection) -> dict[str, str]:
         "specialty": biggest(serving, by_sends.format("specialty")),
         "email_type": biggest(serving, by_sends.format("email_type")),
         "segment": biggest(serving, by_sends.format("segment_at_send")),
-        "channel": biggest(serving, "select channel from mart_channel_performance"
-                                    " group by 1 order by sum(spend_rub) desc limit 1"),
+        "channel": biggest(
+            serving,
+            "select channel from mart_channel_performance"
+            " group by 1 order by sum(spend_rub) desc limit 1",
+        ),
         "model": "linear",
     }
 
 
 def test_the_page_opens_from_disk_without_network_and_draws_every_chart(
-        loaded: tuple[Page, list[str], list[str]], page_path: Path) -> None:
+    loaded: tuple[Page, list[str], list[str]], page_path: Path
+) -> None:
     page, outside, errors = loaded
     assert page.evaluate("document.body.dataset.error") is None and errors == []
     assert outside == []
@@ -123,8 +152,10 @@ def test_the_page_opens_from_disk_without_network_and_draws_every_chart(
         marks = page.eval_on_selector_all(f"#{chart} svg .role-mark > *", "marks => marks.length")
         assert marks > 0, chart
 
+
 def test_the_data_quality_banner_counts_the_latest_days_checks(
-        page: Page, serving: duckdb.DuckDBPyConnection) -> None:
+    page: Page, serving: duckdb.DuckDBPyConnection
+) -> None:
     counts = serving.execute("""
         select status, count(*) from mart_data_quality
         where day = (select max(day) from mart_data_quality) group by 1""").fetchall()
@@ -139,7 +170,8 @@ def test_the_data_quality_banner_counts_the_latest_days_checks(
 
 @pytest.mark.parametrize("key", list(FILTER_IDS))
 def test_each_filter_changes_the_key_figures_to_what_sql_gives(
-        page: Page, serving: duckdb.DuckDBPyConnection, key: str) -> None:
+    page: Page, serving: duckdb.DuckDBPyConnection, key: str
+) -> None:
     # Every model credits each lead once in total: the model changes the figures of a channel.
     choices = filter_choices(serving)
     base = {"channel": choices["channel"]} if key == "model" else {}
@@ -156,7 +188,8 @@ def test_each_filter_changes_the_key_figures_to_what_sql_gives(
 
 
 def test_a_cut_without_sends_shows_zero_and_no_rate(
-        page: Page, serving: duckdb.DuckDBPyConnection) -> None:
+    page: Page, serving: duckdb.DuckDBPyConnection
+) -> None:
     empty = serving.execute("""
         select email_type, segment
         from (select distinct email_type from mart_email_funnel)
@@ -170,14 +203,22 @@ def test_a_cut_without_sends_shows_zero_and_no_rate(
     set_filters(page, {"email_type": empty[0], "segment": empty[1]})
     shown = kpis(page)
     assert (shown["sends"], shown["open_rate"], shown["ctr"], shown["registrations"]) == (
-        "0", "—", "—", "0")
+        "0",
+        "—",
+        "—",
+        "0",
+    )
 
 
 def test_funnel_rates_and_intervals_follow_the_filters(
-        page: Page, serving: duckdb.DuckDBPyConnection) -> None:
+    page: Page, serving: duckdb.DuckDBPyConnection
+) -> None:
     choices = filter_choices(serving)
     set_filters(page, {"brand": choices["brand"], "period": choices["period"]})
-    expected = {(row[0], row[1]): row[2:] for row in serving.execute(f"""
+    expected = {
+        (row[0], row[1]): row[2:]
+        for row in serving.execute(
+            f"""
         with summed as (
             select email_type, segment_at_send, sum(unique_opens) as k, sum(delivered) as n
             from mart_email_funnel
@@ -189,22 +230,33 @@ def test_funnel_rates_and_intervals_follow_the_filters(
                 + {Z}^2 / (4 * n^2))) / (1 + {Z}^2 / n),
                (k / n + {Z}^2 / (2 * n) + {Z} * sqrt(k / n * (1 - k / n) / n
                 + {Z}^2 / (4 * n^2))) / (1 + {Z}^2 / n)
-        from summed where n > 0""", [choices["brand"], choices["period"]]).fetchall()}
-    bars = [label for label in mark_labels(page, "email-funnel")
-            if label.get("metric") == "Open rate"]
+        from summed where n > 0""",
+            [choices["brand"], choices["period"]],
+        ).fetchall()
+    }
+    bars = [
+        label for label in mark_labels(page, "email-funnel") if label.get("metric") == "Open rate"
+    ]
     assert {(bar["email type"], bar["segment at send"]) for bar in bars} == set(expected)
     for bar in bars:
         rate, low, high = expected[(bar["email type"], bar["segment at send"])]
-        for shown, value in ((bar["rate"], rate), (bar["95% CI low"], low),
-                             (bar["95% CI high"], high)):
+        for shown, value in (
+            (bar["rate"], rate),
+            (bar["95% CI low"], low),
+            (bar["95% CI high"], high),
+        ):
             assert close(shown, value, 100), (bar, rate, low, high)
 
 
 def test_segment_flow_shares_follow_the_filters(
-        page: Page, serving: duckdb.DuckDBPyConnection) -> None:
+    page: Page, serving: duckdb.DuckDBPyConnection
+) -> None:
     choices = filter_choices(serving)
     set_filters(page, {"brand": choices["brand"], "email_type": choices["email_type"]})
-    expected = dict(((at_send, after), share) for at_send, after, share in serving.execute("""
+    expected = {
+        (at_send, after): share
+        for at_send, after, share in serving.execute(
+            """
         with flows as (
             select mart_segment_flow.segment_at_send, mart_segment_flow.segment_after,
                    sum(mart_segment_flow.sends) as sends
@@ -217,65 +269,98 @@ def test_segment_flow_shares_follow_the_filters(
         select segment_at_send, segment_after,
                sends / sum(sends) over (partition by segment_at_send)
         from flows""",
-        [choices["brand"], choices["email_type"]]).fetchall())
+            [choices["brand"], choices["email_type"]],
+        ).fetchall()
+    }
     bands = [label for label in mark_labels(page, "segment-flow") if "share" in label]
-    shown = {(band["segment at send"].split(" · ")[0], band["segment after"]): band["share"]
-             for band in bands}
+    shown = {
+        (band["segment at send"].split(" · ")[0], band["segment after"]): band["share"]
+        for band in bands
+    }
     assert set(shown) == set(expected)
     for pair, share in shown.items():
         assert close(share, expected[pair], 100), (pair, share, expected[pair])
 
 
 def test_cpl_follows_period_channel_and_model(
-        page: Page, serving: duckdb.DuckDBPyConnection) -> None:
+    page: Page, serving: duckdb.DuckDBPyConnection
+) -> None:
     choices = filter_choices(serving)
     set_filters(page, {"period": choices["period"], "model": "linear"})
-    levels = {"Leads": "leads", "Qualified": "qualified", "Meetings": "meetings",
-              "Bookings": "bookings", "Payments": "payments", "Won": "won"}
+    levels = {
+        "Leads": "leads",
+        "Qualified": "qualified",
+        "Meetings": "meetings",
+        "Bookings": "bookings",
+        "Payments": "payments",
+        "Won": "won",
+    }
     cells = [label for label in mark_labels(page, "cpl") if "CPL, ₽" in label]
     assert cells
     for cell in cells:
         spend, count = serving.execute(
             f"select sum(spend_rub), sum({levels[cell['level']]}) from mart_channel_performance"
             " where model = 'linear' and strftime(month, '%Y-%m') = ? and channel = ?",
-            [choices["period"], cell["channel"]]).fetchone()
+            [choices["period"], cell["channel"]],
+        ).fetchone()
         assert close(cell["CPL, ₽"], spend / count if count else None), (cell, spend, count)
     set_filters(page, {"channel": choices["channel"]})
-    assert {cell["channel"] for cell in mark_labels(page, "cpl")
-            if "CPL, ₽" in cell} == {choices["channel"]}
+    assert {cell["channel"] for cell in mark_labels(page, "cpl") if "CPL, ₽" in cell} == {
+        choices["channel"]
+    }
 
 
 def test_drr_marks_partial_periods_and_follows_channel_and_model(
-        page: Page, serving: duckdb.DuckDBPyConnection) -> None:
+    page: Page, serving: duckdb.DuckDBPyConnection
+) -> None:
     choices = filter_choices(serving)
     set_filters(page, {"channel": choices["channel"], "model": "first_click"})
     points = [label for label in mark_labels(page, "drr") if "status" in label]
-    expected = {(row[0], row[1]): row[2:] for row in serving.execute("""
+    expected = {
+        (row[0], row[1]): row[2:]
+        for row in serving.execute(
+            """
         select period_grain, strftime(period, '%Y-%m'), sum(spend_rub) * 100 / sum(revenue_rub),
                bool_and(is_complete)
         from mart_drr_by_period where channel = ? and model = 'first_click'
-        group by all having sum(revenue_rub) > 0""", [choices["channel"]]).fetchall()}
+        group by all having sum(revenue_rub) > 0""",
+            [choices["channel"]],
+        ).fetchall()
+    }
     assert len(points) == len(expected)
     shown = {}
     for point in points:
         shown.setdefault(point["period"], []).append(point)
     for (grain, period), (drr, complete) in expected.items():
         candidates = shown[period]
-        assert any(close(point["DRR, %"], drr) and point["status"].startswith(
-            "complete" if complete else "partial") for point in candidates), (grain, period)
+        assert any(
+            close(point["DRR, %"], drr)
+            and point["status"].startswith("complete" if complete else "partial")
+            for point in candidates
+        ), (grain, period)
     assert any(not complete for _, complete in expected.values())
 
 
 def test_last_click_vs_linear_follows_period_and_channel(
-        page: Page, serving: duckdb.DuckDBPyConnection) -> None:
+    page: Page, serving: duckdb.DuckDBPyConnection
+) -> None:
     choices = filter_choices(serving)
     set_filters(page, {"period": choices["period"]})
-    expected = {row[0]: row[1:] for row in serving.execute("""
+    expected = {
+        row[0]: row[1:]
+        for row in serving.execute(
+            """
         select channel, sum(leads_last_click), sum(leads_linear)
         from mart_attribution_comparison where strftime(month, '%Y-%m') = ?
-        group by all""", [choices["period"]]).fetchall()}
-    bars = [label for label in mark_labels(page, "attribution")
-            if "channel" in label and "leads" in label]
+        group by all""",
+            [choices["period"]],
+        ).fetchall()
+    }
+    bars = [
+        label
+        for label in mark_labels(page, "attribution")
+        if "channel" in label and "leads" in label
+    ]
     assert {bar["channel"] for bar in bars} == set(expected)
     for bar in bars:
         last_click, linear = expected[bar["channel"]]

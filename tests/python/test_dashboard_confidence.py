@@ -11,9 +11,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from dashboard_page import chromium, close, mark_labels, opened, set_filters
 from playwright.sync_api import Page
 
-from dashboard_page import chromium, close, mark_labels, opened, set_filters
 from scripts.dashboard.render import render
 
 TARGETS = ("active", "at_risk", "churned")
@@ -81,15 +81,20 @@ def connection(serving: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def test_uplift_shows_the_marts_intervals_of_the_most_treated_pairs_of_the_cut(
-        loaded: tuple[Page, list[str], list[str]],
-        connection: duckdb.DuckDBPyConnection) -> None:
+    loaded: tuple[Page, list[str], list[str]], connection: duckdb.DuckDBPyConnection
+) -> None:
     page, outside, errors = loaded
     assert errors == [] and outside == []
-    brand = connection.execute("select brand_code from dim_campaigns where brand_code is not null"
-                               " group by 1"
-                               " order by count(*) desc, 1 limit 1").fetchone()[0]
+    brand = connection.execute(
+        "select brand_code from dim_campaigns where brand_code is not null"
+        " group by 1"
+        " order by count(*) desc, 1 limit 1"
+    ).fetchone()[0]
     set_filters(page, {"brand": brand})
-    expected = {(row[0], row[1], row[2]): row[3:] for row in connection.execute("""
+    expected = {
+        (row[0], row[1], row[2]): row[3:]
+        for row in connection.execute(
+            """
         with top_pairs as (
             select distinct mart_segment_flow_uplift.campaign_id,
                    mart_segment_flow_uplift.segment_at_send,
@@ -107,10 +112,14 @@ def test_uplift_shows_the_marts_intervals_of_the_most_treated_pairs_of_the_cut(
             on mart_segment_flow_uplift.campaign_id = top_pairs.campaign_id
             and mart_segment_flow_uplift.segment_at_send = top_pairs.segment_at_send
         where horizon_days = 14 and to_segment in ('active', 'at_risk', 'churned')""",
-        [brand]).fetchall()}
+            [brand],
+        ).fetchall()
+    }
     points = [label for label in mark_labels(page, "uplift") if "uplift" in label]
-    shown = {(point["campaign_id"], point["segment at send"], point["segment after"]): point
-             for point in points}
+    shown = {
+        (point["campaign_id"], point["segment at send"], point["segment after"]): point
+        for point in points
+    }
     assert set(shown) == set(expected)
     for key, (uplift, low, high) in expected.items():
         point = shown[key]
@@ -120,33 +129,45 @@ def test_uplift_shows_the_marts_intervals_of_the_most_treated_pairs_of_the_cut(
 
 
 def test_decision_confidence_shows_the_marts_intervals_for_the_month_channel_and_model(
-        loaded: tuple[Page, list[str], list[str]],
-        connection: duckdb.DuckDBPyConnection) -> None:
+    loaded: tuple[Page, list[str], list[str]], connection: duckdb.DuckDBPyConnection
+) -> None:
     page = loaded[0]
-    months = [row[0] for row in connection.execute(
-        "select distinct strftime(period, '%Y-%m') from mart_decision_confidence order by 1"
-    ).fetchall()]
+    months = [
+        row[0]
+        for row in connection.execute(
+            "select distinct strftime(period, '%Y-%m') from mart_decision_confidence order by 1"
+        ).fetchall()
+    ]
     channel = connection.execute(
         "select channel from mart_decision_confidence where model = 'linear'"
-        " order by ci_high is null desc, channel limit 1").fetchone()[0]
+        " order by ci_high is null desc, channel limit 1"
+    ).fetchone()[0]
     # No month chosen: the latest month; then an earlier one.
     for month, chosen in ((months[-1], None), (months[0], months[0])):
         set_filters(page, {"period": chosen, "channel": channel, "model": "linear"})
-        expected = {row[0]: row[1:] for row in connection.execute("""
+        expected = {
+            row[0]: row[1:]
+            for row in connection.execute(
+                """
             select decision, estimate, ci_low, ci_high, verdict
             from mart_decision_confidence
             where strftime(period, '%Y-%m') = ? and channel = ? and model = 'linear'
                 and decision in ('cpl_leads', 'cpl_won', 'drr_pct')""",
-            [month, channel]).fetchall()}
-        labels = {"CPL of leads, ₽": "cpl_leads", "CPL of won, ₽": "cpl_won",
-                  "DRR, %": "drr_pct"}
-        points = [label for label in mark_labels(page, "decision-confidence")
-                  if "estimate" in label]
+                [month, channel],
+            ).fetchall()
+        }
+        labels = {"CPL of leads, ₽": "cpl_leads", "CPL of won, ₽": "cpl_won", "DRR, %": "drr_pct"}
+        points = [
+            label for label in mark_labels(page, "decision-confidence") if "estimate" in label
+        ]
         assert {labels[point["decision_label"]] for point in points} == set(expected)
         for point in points:
             estimate, low, high, verdict = expected[labels[point["decision_label"]]]
             assert point["period"] == month and point["verdict"] == verdict
             assert close(point["estimate"], estimate) and close(point["95% CI low"], low)
-            assert (point["95% CI high"] == "no upper bound" if high is None
-                    else close(point["95% CI high"], high)), (point, high)
+            assert (
+                point["95% CI high"] == "no upper bound"
+                if high is None
+                else close(point["95% CI high"], high)
+            ), (point, high)
     set_filters(page, {"period": None, "channel": None, "model": None})

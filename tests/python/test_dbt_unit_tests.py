@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import yaml
-
 from conftest import DEMO_RAW, PROJECT_DIR
 from dbt_helpers import run_dbt
 
@@ -17,8 +16,9 @@ from dbt_helpers import run_dbt
 def unit_tests_in_yaml() -> list[str]:
     names = []
     for path in (PROJECT_DIR / "models").rglob("*.yml"):
-        names += [test["name"] for test in (yaml.safe_load(path.read_text()) or {})
-                  .get("unit_tests", [])]
+        names += [
+            test["name"] for test in (yaml.safe_load(path.read_text()) or {}).get("unit_tests", [])
+        ]
     return names
 
 
@@ -29,6 +29,9 @@ def test_every_dbt_unit_test_runs_and_passes(scratch_db: Path, demo_warehouse: P
     done = run_dbt(["test", "--select", "test_type:unit"], DEMO_RAW, db)
 
     assert done.returncode == 0, done.stdout[-5000:]
-    passed = {line.split("::")[1].split()[0] for line in done.stdout.splitlines()
-              if " PASS " in line and "::" in line}
+    passed = {
+        line.split("::")[1].split()[0]
+        for line in done.stdout.splitlines()
+        if " PASS " in line and "::" in line
+    }
     assert passed == set(unit_tests_in_yaml()), done.stdout[-5000:]

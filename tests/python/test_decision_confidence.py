@@ -9,7 +9,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from dbt_helpers import dbt_show
 
 Z = 1.959963984540054
@@ -18,7 +17,9 @@ Z = 1.959963984540054
 def wilson(successes: int, trials: int) -> tuple[float, float]:
     p = successes / trials
     centre = (p + Z * Z / (2 * trials)) / (1 + Z * Z / trials)
-    half = Z * math.sqrt(p * (1 - p) / trials + Z * Z / (4 * trials * trials)) / (1 + Z * Z / trials)
+    half = (
+        Z * math.sqrt(p * (1 - p) / trials + Z * Z / (4 * trials * trials)) / (1 + Z * Z / trials)
+    )
     return centre - half, centre + half
 
 
@@ -81,23 +82,32 @@ order by intervals.dataset
 
 @pytest.fixture(scope="module")
 def bootstrap_intervals(show_db: Path) -> dict[int, list[dict[str, float]]]:
-    return {size: dbt_show(BOOTSTRAP_SQL.format(datasets=120, size=size), show_db) for size in (100, 400)}
+    return {
+        size: dbt_show(BOOTSTRAP_SQL.format(datasets=120, size=size), show_db)
+        for size in (100, 400)
+    }
 
 
-def test_bootstrap_covers_the_true_proportion(bootstrap_intervals: dict[int, list[dict[str, float]]]) -> None:
+def test_bootstrap_covers_the_true_proportion(
+    bootstrap_intervals: dict[int, list[dict[str, float]]],
+) -> None:
     """About 95% of the intervals contain the true 0.3 (120 samples: 89% to 99% expected)."""
     for size, rows in bootstrap_intervals.items():
         covered = sum(row["ci_low"] <= 0.3 <= row["ci_high"] for row in rows) / len(rows)
         assert 0.89 <= covered <= 0.99, (size, covered)
 
 
-def test_bootstrap_agrees_with_wilson(bootstrap_intervals: dict[int, list[dict[str, float]]]) -> None:
+def test_bootstrap_agrees_with_wilson(
+    bootstrap_intervals: dict[int, list[dict[str, float]]],
+) -> None:
     """On each sample the bootstrap interval is close to the exact-score (Wilson) interval of
     the same successes. A 2.5% percentile of 200 replicates has a Monte-Carlo standard error
     of sqrt(0.025 * 0.975 / 200) / phi(1.96) = 0.19 standard deviations of the share, so every
     bound is within 4 such errors plus 0.005 (the two methods' own difference); on average
     the bounds are within 0.01 at 100 persons and 0.005 at 400, widths within 20%."""
-    monte_carlo_sd = math.sqrt(0.025 * 0.975 / 200) / (math.exp(-1.96 ** 2 / 2) / math.sqrt(2 * math.pi))
+    monte_carlo_sd = math.sqrt(0.025 * 0.975 / 200) / (
+        math.exp(-(1.96**2) / 2) / math.sqrt(2 * math.pi)
+    )
     for size, mean_tolerance in ((100, 0.01), (400, 0.005)):
         tolerance = 4 * monte_carlo_sd * math.sqrt(0.3 * 0.7 / size) + 0.005
         rows = bootstrap_intervals[size]
@@ -112,10 +122,14 @@ def test_bootstrap_agrees_with_wilson(bootstrap_intervals: dict[int, list[dict[s
         assert sum(ratios) / len(ratios) == pytest.approx(1, abs=0.2)
 
 
-def test_bootstrap_intervals_shrink_as_data_grow(bootstrap_intervals: dict[int, list[dict[str, float]]]) -> None:
+def test_bootstrap_intervals_shrink_as_data_grow(
+    bootstrap_intervals: dict[int, list[dict[str, float]]],
+) -> None:
     """Four times the persons: half the width (1/sqrt(4)), within 15%."""
-    width = {size: sum(r["ci_high"] - r["ci_low"] for r in rows) / len(rows)
-             for size, rows in bootstrap_intervals.items()}
+    width = {
+        size: sum(r["ci_high"] - r["ci_low"] for r in rows) / len(rows)
+        for size, rows in bootstrap_intervals.items()
+    }
     assert width[400] / width[100] == pytest.approx(0.5, rel=0.15)
 
 
@@ -158,11 +172,16 @@ def test_decision_estimates_equal_the_attribution_marts(demo_db: duckdb.DuckDBPy
 def test_decision_intervals_hold(demo_db: duckdb.DuckDBPyConnection) -> None:
     """Every interval contains its estimate and has width; every decision is there; the
     verdicts follow the intervals where the threshold is 0."""
-    decisions = {row[0] for row in demo_db.execute(
-        "select distinct decision from main.mart_decision_confidence").fetchall()}
-    assert decisions == {f"cpl_{level}" for level in ("leads", "qualified", "meetings", "bookings", "payments",
-                                                       "won")} | {"drr_pct", "lc_minus_linear_leads",
-                                                                  "lc_minus_linear_revenue", "lead_share"}
+    decisions = {
+        row[0]
+        for row in demo_db.execute(
+            "select distinct decision from main.mart_decision_confidence"
+        ).fetchall()
+    }
+    assert decisions == {
+        f"cpl_{level}"
+        for level in ("leads", "qualified", "meetings", "bookings", "payments", "won")
+    } | {"drr_pct", "lc_minus_linear_leads", "lc_minus_linear_revenue", "lead_share"}
     bad = demo_db.execute("""
         select count(*) from main.mart_decision_confidence
         where not (ci_low <= estimate * (1 + 1e-9) and (ci_high is null or estimate <= ci_high * (1 + 1e-9))

@@ -8,30 +8,37 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import DEMO_RAW
 from dbt_helpers import run_pipeline
 
 MART_PATTERN = "^(dim|fct|mart|dq)_"
 # The manifest of landing files records when and by which run each file was loaded.
-RUN_RECORDS = {"dq_landing_files": "first_loaded_at, first_loaded_at_local, loaded_invocation_id",
-               "mart_data_freshness": "last_loaded_at, last_loaded_at_local"}
+RUN_RECORDS = {
+    "dq_landing_files": "first_loaded_at, first_loaded_at_local, loaded_invocation_id",
+    "mart_data_freshness": "last_loaded_at, last_loaded_at_local",
+}
 
 
 def fingerprints(db: Path) -> dict[str, tuple[int, int, int]]:
     """Per relation: rows, and two order-independent checksums of the rows' exact values
     (hash of each row; hash of each row's text, where a double prints all its digits)."""
     with duckdb.connect(str(db), read_only=True) as connection:
-        names = [name for (name,) in connection.execute(
-            "select table_name from information_schema.tables where table_schema = 'main'"
-            " and regexp_matches(table_name, ?) order by 1", [MART_PATTERN]).fetchall()]
+        names = [
+            name
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'main'"
+                " and regexp_matches(table_name, ?) order by 1",
+                [MART_PATTERN],
+            ).fetchall()
+        ]
         prints = {}
         for name in names:
-            columns = (f"* exclude ({RUN_RECORDS[name]})" if name in RUN_RECORDS else "*")
+            columns = f"* exclude ({RUN_RECORDS[name]})" if name in RUN_RECORDS else "*"
             prints[name] = connection.execute(
                 f"select count(*), coalesce(sum(hash(row_values)), 0),"
                 f" coalesce(sum(hash(cast(row_values as varchar))), 0)"
-                f" from (select {columns} from main.{name}) as row_values").fetchone()
+                f" from (select {columns} from main.{name}) as row_values"
+            ).fetchone()
         return prints
 
 
@@ -44,11 +51,17 @@ def second_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_two_builds_of_the_same_landing_zone_are_bit_identical(
-        demo_warehouse: Path, second_build: Path) -> None:
+    demo_warehouse: Path, second_build: Path
+) -> None:
     first, second = fingerprints(demo_warehouse), fingerprints(second_build)
     assert set(first) == set(second)
-    assert {"mart_channel_performance", "mart_drr_by_period", "mart_attribution_comparison",
-            "mart_markov_attribution", "mart_data_quality"} <= set(first)
+    assert {
+        "mart_channel_performance",
+        "mart_drr_by_period",
+        "mart_attribution_comparison",
+        "mart_markov_attribution",
+        "mart_data_quality",
+    } <= set(first)
     differing = {name for name in first if first[name] != second[name]}
     assert differing <= FLOAT_ORDER_MARTS, differing - FLOAT_ORDER_MARTS
 

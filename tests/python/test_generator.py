@@ -46,8 +46,10 @@ def con_for(root: Path) -> duckdb.DuckDBPyConnection:
     con.execute("SET TimeZone = 'UTC'")
     raw = root / "raw"
     for t in TABLES:
-        con.execute(f"CREATE VIEW \"{t.system}_{t.name}\" AS SELECT *, filename AS _file FROM "
-                    f"read_parquet('{raw / t.folder}/*.parquet', filename = true, union_by_name = true)")
+        con.execute(
+            f'CREATE VIEW "{t.system}_{t.name}" AS SELECT *, filename AS _file FROM '
+            f"read_parquet('{raw / t.folder}/*.parquet', filename = true, union_by_name = true)"
+        )
     for p in (root / "ground_truth").glob("*.parquet"):
         con.execute(f"CREATE VIEW gt_{p.stem} AS SELECT * FROM read_parquet('{p}')")
     return con
@@ -64,7 +66,9 @@ def test_same_args_give_identical_files(small: Path, tmp_path: Path) -> None:
         assert a[name].equals(b[name]), name
 
 
-def test_spilling_to_disk_changes_nothing(small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_spilling_to_disk_changes_nothing(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Big tables wait in spool files per export day; forcing that on every chunk gives the same files."""
     from scripts.generator import spool
 
@@ -76,7 +80,7 @@ def test_spilling_to_disk_changes_nothing(small: Path, tmp_path: Path, monkeypat
         written.extend(p for parts in self.parts.values() for p in parts if isinstance(p, Path))
 
     monkeypatch.setattr(spool.TableSpool, "spill", spill)
-    monkeypatch.setattr(spool, "ADD_CHUNK", 40)   # big adds are sorted into days in slices
+    monkeypatch.setattr(spool, "ADD_CHUNK", 40)  # big adds are sorted into days in slices
     generate(tmp_path, **SMALL, spill_rows=50)
     assert len(written) > 100
     a, b = read_all(small), read_all(tmp_path)
@@ -115,8 +119,13 @@ def test_every_file_follows_the_contract(small: Path, malformed: pa.Table) -> No
             assert m and m["table"] == table.name, path
             t = pq.read_table(path)
             assert t.num_rows > 0, path
-            assert dict(zip(t.schema.names, t.schema.types)) == dict(zip(table.schema.names, table.schema.types)), path
-            keys = [tuple(r[c] for c in table.primary_key) for r in t.select(list(table.primary_key)).to_pylist()]
+            assert dict(zip(t.schema.names, t.schema.types)) == dict(
+                zip(table.schema.names, table.schema.types)
+            ), path
+            keys = [
+                tuple(r[c] for c in table.primary_key)
+                for r in t.select(list(table.primary_key)).to_pylist()
+            ]
             flat = [None if k[0] is None else "|".join(str(v) for v in k) for k in keys]
             allowed = [k for k in flat if (table.folder, path.name, k) in bad_keys]
             good = [k for k in flat if (table.folder, path.name, k) not in bad_keys]
@@ -140,8 +149,10 @@ def test_malformed_rows_are_rare_and_exist(small: Path, malformed: pa.Table) -> 
 
 def test_call_times_are_moscow_text(small: Path, malformed: pa.Table) -> None:
     con = con_for(small)
-    bad = con.sql("SELECT count(*) FROM calltracking_calls "
-                  "WHERE try_strptime(call_started_at, '%d.%m.%Y %H:%M:%S') IS NULL").fetchone()[0]
+    bad = con.sql(
+        "SELECT count(*) FROM calltracking_calls "
+        "WHERE try_strptime(call_started_at, '%d.%m.%Y %H:%M:%S') IS NULL"
+    ).fetchone()[0]
     listed = sum(1 for r in malformed.to_pylist() if "call_started_at" in r["reason"])
     assert bad == listed > 0
 
@@ -241,8 +252,15 @@ def test_deleted_contacts_get_no_later_sends(small: Path) -> None:
 def test_identities_cover_raw_identifiers(small: Path) -> None:
     con = con_for(small)
     ident = pq.read_table(small / "ground_truth" / "identities.parquet")
-    assert set(ident.column("identifier_type").to_pylist()) == {"contact_id", "email", "phone", "client_id"}
-    shared = con.sql("SELECT count(*), count(person_id) FROM gt_identities WHERE is_shared").fetchone()
+    assert set(ident.column("identifier_type").to_pylist()) == {
+        "contact_id",
+        "email",
+        "phone",
+        "client_id",
+    }
+    shared = con.sql(
+        "SELECT count(*), count(person_id) FROM gt_identities WHERE is_shared"
+    ).fetchone()
     assert shared[0] >= 3 and shared[1] == 0
     # a shared phone is on more than 5 contacts
     per_phone = con.sql("""
@@ -253,7 +271,9 @@ def test_identities_cover_raw_identifiers(small: Path) -> None:
     assert per_phone > 5
     missing = con.sql("""
         SELECT count(*) FROM (SELECT DISTINCT client_id FROM calltracking_sessions WHERE client_id IS NOT NULL) s
-        ANTI JOIN gt_identities i ON i.identifier_type = 'client_id' AND i.identifier = s.client_id""").fetchone()[0]
+        ANTI JOIN gt_identities i ON i.identifier_type = 'client_id' AND i.identifier = s.client_id""").fetchone()[
+        0
+    ]
     assert missing == 0
 
 
@@ -287,5 +307,7 @@ def test_bundled_demo_is_reproducible(tmp_path: Path) -> None:
     assert 0 < bad < 0.001 * total
     size = sum(p.stat().st_size for p in (seeds / "raw").rglob("*") if p.is_file())
     assert size < 15 * 1024 * 1024
-    assert {t.folder for t in TABLES} == {str(p.relative_to(seeds / "raw")) for p in (seeds / "raw").glob("*/*")}
+    assert {t.folder for t in TABLES} == {
+        str(p.relative_to(seeds / "raw")) for p in (seeds / "raw").glob("*/*")
+    }
     assert set(TABLES_BY_FOLDER) == {t.folder for t in TABLES}

@@ -16,10 +16,10 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import DEMO_RAW, DEMO_TRUTH
 from dbt_helpers import run_dbt, run_pipeline
 from landing_zone import ONE_ROW, write_minimal_landing_zone, write_table
+
 from scripts.contract import ENUMS, TABLES_BY_FOLDER
 
 MAX_CONTACTS_PER_IDENTIFIER = 5  # dbt var max_contacts_per_identifier (default)
@@ -32,6 +32,7 @@ Row = tuple[str | None, ...]  # the nodes one raw row names: (contact, email, ph
 # --------------------------------------------------------------------------------------------
 # A second implementation of the identity graph, from the raw files only.
 # --------------------------------------------------------------------------------------------
+
 
 def normalize_email(raw: Any) -> str | None:
     """marts.md: trimmed, lower-cased; invalid without exactly one '@' and a dot in the domain."""
@@ -70,8 +71,7 @@ def read_raw(raw_dir: Path, folder: str) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def staged(raw: pd.DataFrame, folder: str, required: list[str],
-           key: str | None) -> pd.DataFrame:
+def staged(raw: pd.DataFrame, folder: str, required: list[str], key: str | None) -> pd.DataFrame:
     """The rows the warehouse keeps (raw_exports.md): a required key or timestamp present, a
     structural enum inside the contract (compared trimmed and lower-cased, as staging does);
     of a re-exported key, the copy of the newest file."""
@@ -93,48 +93,85 @@ def raw_mentions(raw_dir: Path) -> list[Row]:
     site logins, calls with the cookie of their session, requests, leads, sessions."""
     mentions: list[Row] = []
 
-    contacts = staged(read_raw(raw_dir, "crm/contacts"), "crm/contacts",
-                      ["contact_id", "updated_at"], key=None)
+    contacts = staged(
+        read_raw(raw_dir, "crm/contacts"), "crm/contacts", ["contact_id", "updated_at"], key=None
+    )
     for contact, email, phone in contacts[["contact_id", "email", "phone"]].itertuples(False):
-        mentions.append((node("contact", contact), node("email", normalize_email(email)),
-                         node("phone", normalize_phone(phone)), None))
+        mentions.append(
+            (
+                node("contact", contact),
+                node("email", normalize_email(email)),
+                node("phone", normalize_phone(phone)),
+                None,
+            )
+        )
 
-    events = staged(read_raw(raw_dir, "esp/events"), "esp/events",
-                    ["event_id", "campaign_id", "event_at"], key="event_id")
+    events = staged(
+        read_raw(raw_dir, "esp/events"),
+        "esp/events",
+        ["event_id", "campaign_id", "event_at"],
+        key="event_id",
+    )
     for contact, email in events[["contact_id", "email"]].itertuples(False):
-        mentions.append((node("contact", contact), node("email", normalize_email(email)),
-                         None, None))
+        mentions.append(
+            (node("contact", contact), node("email", normalize_email(email)), None, None)
+        )
 
-    logins = staged(read_raw(raw_dir, "crm/site_logins"), "crm/site_logins",
-                    ["login_id", "logged_in_at"], key="login_id")
+    logins = staged(
+        read_raw(raw_dir, "crm/site_logins"),
+        "crm/site_logins",
+        ["login_id", "logged_in_at"],
+        key="login_id",
+    )
     for contact, cookie in logins[["contact_id", "client_id"]].itertuples(False):
         mentions.append((node("contact", contact), None, None, node("cookie", cookie)))
 
-    sessions = staged(read_raw(raw_dir, "calltracking/sessions"), "calltracking/sessions",
-                      ["session_id", "started_at"], key="session_id")
+    sessions = staged(
+        read_raw(raw_dir, "calltracking/sessions"),
+        "calltracking/sessions",
+        ["session_id", "started_at"],
+        key="session_id",
+    )
     mentions += [(None, None, None, node("cookie", cookie)) for cookie in sessions["client_id"]]
     cookie_of_session = dict(zip(sessions["session_id"], sessions["client_id"]))
 
     calls = read_raw(raw_dir, "calltracking/calls")
-    calls["started"] = pd.to_datetime(calls["call_started_at"].str.strip(),
-                                      format="%d.%m.%Y %H:%M:%S", errors="coerce")
+    calls["started"] = pd.to_datetime(
+        calls["call_started_at"].str.strip(), format="%d.%m.%Y %H:%M:%S", errors="coerce"
+    )
     calls = staged(calls, "calltracking/calls", ["call_id", "started"], key="call_id")
     for session, phone in calls[["session_id", "caller_phone"]].itertuples(False):
         cookie = cookie_of_session.get(session) if isinstance(session, str) else None
-        mentions.append((None, None, node("phone", normalize_phone(phone)),
-                         node("cookie", cookie)))
+        mentions.append((None, None, node("phone", normalize_phone(phone)), node("cookie", cookie)))
 
-    requests = staged(read_raw(raw_dir, "calltracking/requests"), "calltracking/requests",
-                      ["request_id", "created_at"], key="request_id")
+    requests = staged(
+        read_raw(raw_dir, "calltracking/requests"),
+        "calltracking/requests",
+        ["request_id", "created_at"],
+        key="request_id",
+    )
     for cookie, phone, email in requests[["client_id", "phone", "email"]].itertuples(False):
-        mentions.append((None, node("email", normalize_email(email)),
-                         node("phone", normalize_phone(phone)), node("cookie", cookie)))
+        mentions.append(
+            (
+                None,
+                node("email", normalize_email(email)),
+                node("phone", normalize_phone(phone)),
+                node("cookie", cookie),
+            )
+        )
 
-    leads = staged(read_raw(raw_dir, "crm/leads"), "crm/leads", ["lead_id", "created_at"],
-                   key="lead_id")
+    leads = staged(
+        read_raw(raw_dir, "crm/leads"), "crm/leads", ["lead_id", "created_at"], key="lead_id"
+    )
     for contact, phone, email in leads[["contact_id", "phone", "email"]].itertuples(False):
-        mentions.append((node("contact", contact), node("email", normalize_email(email)),
-                         node("phone", normalize_phone(phone)), None))
+        mentions.append(
+            (
+                node("contact", contact),
+                node("email", normalize_email(email)),
+                node("phone", normalize_phone(phone)),
+                None,
+            )
+        )
     return mentions
 
 
@@ -146,8 +183,11 @@ def shared_identifiers(mentions: Iterable[Row]) -> set[str]:
             continue
         for identifier in filter(None, identifiers):
             contacts_of.setdefault(identifier, set()).add(contact)
-    return {identifier for identifier, contacts in contacts_of.items()
-            if len(contacts) > MAX_CONTACTS_PER_IDENTIFIER}
+    return {
+        identifier
+        for identifier, contacts in contacts_of.items()
+        if len(contacts) > MAX_CONTACTS_PER_IDENTIFIER
+    }
 
 
 class UnionFind:
@@ -198,13 +238,18 @@ def warehouse_partition(connection: duckdb.DuckDBPyConnection) -> set[frozenset[
 # 1. The demo warehouse against the ground truth.
 # --------------------------------------------------------------------------------------------
 
+
 def pair_counts(frame: pd.DataFrame) -> tuple[int, int, int]:
     """(pairs in the same predicted and true person, predicted pairs, true pairs)."""
+
     def pairs(sizes: pd.Series) -> int:
         return int((sizes * (sizes - 1) // 2).sum())
-    return (pairs(frame.groupby(["person_id", "true_person"]).size()),
-            pairs(frame.groupby("person_id").size()),
-            pairs(frame.groupby("true_person").size()))
+
+    return (
+        pairs(frame.groupby(["person_id", "true_person"]).size()),
+        pairs(frame.groupby("person_id").size()),
+        pairs(frame.groupby("true_person").size()),
+    )
 
 
 @pytest.fixture()
@@ -216,7 +261,8 @@ def truth_vs_warehouse(demo_db: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     truth["node"] = truth["identifier_type"].map(NODE_PREFIX) + ":" + truth["identifier"]
     truth = truth.rename(columns={"person_id": "true_person"})
     persons = demo_db.execute(
-        "select node, person_id from intermediate.int_identity_components").df()
+        "select node, person_id from intermediate.int_identity_components"
+    ).df()
     in_edges = demo_db.execute("""
         select node_a as node from intermediate.int_identity_edges
         union select node_b from intermediate.int_identity_edges
@@ -231,20 +277,31 @@ def test_every_true_identifier_is_a_node(demo_db: duckdb.DuckDBPyConnection) -> 
     with the generator's)."""
     truth = pd.read_parquet(DEMO_TRUTH / "identities.parquet")
     expected = set(truth["identifier_type"].map(NODE_PREFIX) + ":" + truth["identifier"])
-    actual = {row[0] for row in demo_db.execute(
-        "select node from intermediate.int_identity_nodes").fetchall()}
+    actual = {
+        row[0]
+        for row in demo_db.execute("select node from intermediate.int_identity_nodes").fetchall()
+    }
     assert actual == expected
 
 
-def test_shared_phones_are_the_true_shared_ones(demo_db: duckdb.DuckDBPyConnection,
-                                                 truth_vs_warehouse: pd.DataFrame) -> None:
+def test_shared_phones_are_the_true_shared_ones(
+    demo_db: duckdb.DuckDBPyConnection, truth_vs_warehouse: pd.DataFrame
+) -> None:
     """The shared identifiers are exactly the truth's is_shared phones: flagged in
     int_identity_nodes, in no edge, with no person, counted by no dim_persons row."""
     expected = set(truth_vs_warehouse.loc[truth_vs_warehouse["is_shared"], "node"])
-    shared = {row[0] for row in demo_db.execute(
-        "select node from intermediate.int_identifiers_shared").fetchall()}
-    flagged = {row[0] for row in demo_db.execute(
-        "select node from intermediate.int_identity_nodes where is_shared").fetchall()}
+    shared = {
+        row[0]
+        for row in demo_db.execute(
+            "select node from intermediate.int_identifiers_shared"
+        ).fetchall()
+    }
+    flagged = {
+        row[0]
+        for row in demo_db.execute(
+            "select node from intermediate.int_identity_nodes where is_shared"
+        ).fetchall()
+    }
     assert len(expected) == 5
     assert shared == flagged == expected
     assert all(item.startswith("phone:") for item in shared)
@@ -255,9 +312,13 @@ def test_shared_phones_are_the_true_shared_ones(demo_db: duckdb.DuckDBPyConnecti
     n_components_phones = demo_db.execute(
         "select count(*) from intermediate.int_identity_components where node like 'phone:%'"
     ).fetchone()[0]
-    assert n_phones == n_components_phones == (
-        truth_vs_warehouse["node"].str.startswith("phone:") & ~truth_vs_warehouse["is_shared"]
-    ).sum()
+    assert (
+        n_phones
+        == n_components_phones
+        == (
+            truth_vs_warehouse["node"].str.startswith("phone:") & ~truth_vs_warehouse["is_shared"]
+        ).sum()
+    )
 
 
 def test_no_person_merges_two_true_people(truth_vs_warehouse: pd.DataFrame) -> None:
@@ -274,7 +335,8 @@ def test_no_person_merges_two_true_people(truth_vs_warehouse: pd.DataFrame) -> N
 
 
 def test_recall_overall_and_over_linkable_identifiers(
-        demo_db: duckdb.DuckDBPyConnection, truth_vs_warehouse: pd.DataFrame) -> None:
+    demo_db: duckdb.DuckDBPyConnection, truth_vs_warehouse: pd.DataFrame
+) -> None:
     """Pairwise recall. Overall it is bounded by the data, not by the stitching: a true
     person's cookie that no login, call or request ever names with another identifier (most
     cookies only appear in sessions), or an email seen only in ESP events without a
@@ -291,13 +353,15 @@ def test_recall_overall_and_over_linkable_identifiers(
     components = demo_db.execute(
         "select count(distinct person_id), count(*) from intermediate.int_identity_components"
     ).fetchone()
-    print(f"\nrecall overall: {same}/{true_pairs} = {same / true_pairs:.4f}"
-          f"\nrecall over linkable identifiers ({len(linkable)} of {len(frame)}):"
-          f" {same_linkable}/{true_linkable} = {same_linkable / true_linkable:.4f}"
-          f"\nidentifiers split from their true person's main person: {len(split)},"
-          f" of which in no edge: {(~split['linkable']).sum()}"
-          f"\npersons: {components[0]} over {components[1]} nodes;"
-          f" true people: {frame['true_person'].nunique()}")
+    print(
+        f"\nrecall overall: {same}/{true_pairs} = {same / true_pairs:.4f}"
+        f"\nrecall over linkable identifiers ({len(linkable)} of {len(frame)}):"
+        f" {same_linkable}/{true_linkable} = {same_linkable / true_linkable:.4f}"
+        f"\nidentifiers split from their true person's main person: {len(split)},"
+        f" of which in no edge: {(~split['linkable']).sum()}"
+        f"\npersons: {components[0]} over {components[1]} nodes;"
+        f" true people: {frame['true_person'].nunique()}"
+    )
     # Measured on the demo data: 0.588 overall, 0.9895 over linkable identifiers.
     assert same / true_pairs >= 0.58
     assert same_linkable / true_linkable >= 0.985
@@ -309,19 +373,27 @@ def test_recall_overall_and_over_linkable_identifiers(
 # 2. The graph rebuilt independently from the raw files.
 # --------------------------------------------------------------------------------------------
 
+
 def test_partition_equals_independent_union_find(demo_db: duckdb.DuckDBPyConnection) -> None:
     """The identity graph rebuilt in pandas from the raw files (normalization per marts.md,
     rejected rows left out, the >5-contacts rule, union-find) has the warehouse's shared
     identifiers, edges and partition of the non-shared nodes into persons."""
     shared, edges, partition = independent_graph(DEMO_RAW)
 
-    warehouse_shared = {row[0] for row in demo_db.execute(
-        "select node from intermediate.int_identifiers_shared").fetchall()}
-    warehouse_edges = set(demo_db.execute(
-        "select node_a, node_b from intermediate.int_identity_edges").fetchall())
+    warehouse_shared = {
+        row[0]
+        for row in demo_db.execute(
+            "select node from intermediate.int_identifiers_shared"
+        ).fetchall()
+    }
+    warehouse_edges = set(
+        demo_db.execute("select node_a, node_b from intermediate.int_identity_edges").fetchall()
+    )
     actual = warehouse_partition(demo_db)
-    print(f"\nindependent: {len(edges)} edges, {len(partition)} persons,"
-          f" {sum(map(len, partition))} nodes, shared {sorted(shared)}")
+    print(
+        f"\nindependent: {len(edges)} edges, {len(partition)} persons,"
+        f" {sum(map(len, partition))} nodes, shared {sorted(shared)}"
+    )
     assert warehouse_shared == shared
     assert warehouse_edges - edges == set()
     assert edges - warehouse_edges == set()
@@ -334,9 +406,9 @@ def test_partition_equals_independent_union_find(demo_db: duckdb.DuckDBPyConnect
 # --------------------------------------------------------------------------------------------
 
 DAY_1, DAY_2 = "2026-01-05", "2026-01-06"
-_UPDATED = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.timezone.utc)
+_UPDATED = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
 _AT = dt.datetime(2026, 1, 5, 10, 0)
-_AT_TZ = dt.datetime(2026, 1, 5, 10, 0, tzinfo=dt.timezone.utc)
+_AT_TZ = dt.datetime(2026, 1, 5, 10, 0, tzinfo=dt.UTC)
 
 SHARED_PHONE = "+7 (916) 000-00-00"
 SHARED_CONTACTS = [f"sh{number}" for number in range(1, 7)]
@@ -354,10 +426,16 @@ CHAIN_NODES = {f"{kind}:{value}" for kind, values in CHAIN.items() for value in 
 UNRELATED_NODES = {"contact:u1", "email:u1@else.ru", "phone:+79035555555"}
 
 
-def contact(contact_id: str, email: str | None, phone: str | None,
-            updated_at: dt.datetime = _UPDATED) -> dict[str, Any]:
-    return dict(ONE_ROW["crm/contacts"], contact_id=contact_id, email=email, phone=phone,
-                updated_at=updated_at)
+def contact(
+    contact_id: str, email: str | None, phone: str | None, updated_at: dt.datetime = _UPDATED
+) -> dict[str, Any]:
+    return dict(
+        ONE_ROW["crm/contacts"],
+        contact_id=contact_id,
+        email=email,
+        phone=phone,
+        updated_at=updated_at,
+    )
 
 
 def chain_landing_zone(root: Path, reverse: bool = False) -> Path:
@@ -386,39 +464,104 @@ def chain_landing_zone(root: Path, reverse: bool = False) -> Path:
     write_table(root, table["crm/contacts"], order(day_1 + others), day=DAY_1)
     write_table(root, table["crm/contacts"], order(day_2 + others), day=DAY_2)
     event = ONE_ROW["esp/events"]
-    write_table(root, table["esp/events"], order([
-        dict(event, event_id="ev1", contact_id="c2", email="e2@CHAIN.ru"),
-        dict(event, event_id="ev2", contact_id="c4", email="e3@chain.ru "),
-        dict(event, event_id="ev3", contact_id="u1", email="u1@else.ru"),
-    ]))
+    write_table(
+        root,
+        table["esp/events"],
+        order(
+            [
+                dict(event, event_id="ev1", contact_id="c2", email="e2@CHAIN.ru"),
+                dict(event, event_id="ev2", contact_id="c4", email="e3@chain.ru "),
+                dict(event, event_id="ev3", contact_id="u1", email="u1@else.ru"),
+            ]
+        ),
+    )
     login = ONE_ROW["crm/site_logins"]
-    write_table(root, table["crm/site_logins"], order([
-        dict(login, login_id="l1", contact_id="c2", client_id="k2"),
-        dict(login, login_id="l2", contact_id="c4", client_id="k3"),
-    ]))
+    write_table(
+        root,
+        table["crm/site_logins"],
+        order(
+            [
+                dict(login, login_id="l1", contact_id="c2", client_id="k2"),
+                dict(login, login_id="l2", contact_id="c4", client_id="k3"),
+            ]
+        ),
+    )
     session = ONE_ROW["calltracking/sessions"]
-    write_table(root, table["calltracking/sessions"], order([
-        dict(session, session_id="s1", client_id="k1"),
-        dict(session, session_id="s2", client_id="k2"),
-    ]))
-    write_table(root, table["calltracking/calls"], order([
-        dict(ONE_ROW["calltracking/calls"], call_id="call1", session_id="s1",
-             caller_phone="8-916-222-22-22"),
-    ]))
+    write_table(
+        root,
+        table["calltracking/sessions"],
+        order(
+            [
+                dict(session, session_id="s1", client_id="k1"),
+                dict(session, session_id="s2", client_id="k2"),
+            ]
+        ),
+    )
+    write_table(
+        root,
+        table["calltracking/calls"],
+        order(
+            [
+                dict(
+                    ONE_ROW["calltracking/calls"],
+                    call_id="call1",
+                    session_id="s1",
+                    caller_phone="8-916-222-22-22",
+                ),
+            ]
+        ),
+    )
     request = ONE_ROW["calltracking/requests"]
-    write_table(root, table["calltracking/requests"], order([
-        dict(request, request_id="r1", session_id="s1", client_id="k1",
-             phone="+7 (916) 111-11-11", email="e1@chain.ru"),
-        dict(request, request_id="r2", session_id="s2", client_id="k2",
-             phone="89163333333", email=None),
-    ]))
+    write_table(
+        root,
+        table["calltracking/requests"],
+        order(
+            [
+                dict(
+                    request,
+                    request_id="r1",
+                    session_id="s1",
+                    client_id="k1",
+                    phone="+7 (916) 111-11-11",
+                    email="e1@chain.ru",
+                ),
+                dict(
+                    request,
+                    request_id="r2",
+                    session_id="s2",
+                    client_id="k2",
+                    phone="89163333333",
+                    email=None,
+                ),
+            ]
+        ),
+    )
     lead = ONE_ROW["crm/leads"]
-    write_table(root, table["crm/leads"], order([
-        dict(lead, lead_id="ld1", contact_id=None, phone="79162222222", email="E2@chain.ru",
-             calltracking_call_id="call1"),
-        dict(lead, lead_id="ld2", contact_id="c3", phone=None, email="e3@chain.ru",
-             lead_channel="form", calltracking_call_id=None),
-    ]))
+    write_table(
+        root,
+        table["crm/leads"],
+        order(
+            [
+                dict(
+                    lead,
+                    lead_id="ld1",
+                    contact_id=None,
+                    phone="79162222222",
+                    email="E2@chain.ru",
+                    calltracking_call_id="call1",
+                ),
+                dict(
+                    lead,
+                    lead_id="ld2",
+                    contact_id="c3",
+                    phone=None,
+                    email="e3@chain.ru",
+                    lead_channel="form",
+                    calltracking_call_id=None,
+                ),
+            ]
+        ),
+    )
     return root
 
 
@@ -456,7 +599,9 @@ def persons_of(connection: duckdb.DuckDBPyConnection, nodes: Iterable[str]) -> d
     """node -> person_id for the given nodes (missing nodes are left out)."""
     rows = connection.execute(
         "select node, person_id from intermediate.int_identity_components"
-        " where list_contains(?, node)", [sorted(nodes)]).fetchall()
+        " where list_contains(?, node)",
+        [sorted(nodes)],
+    ).fetchall()
     return dict(rows)
 
 
@@ -469,7 +614,8 @@ def test_chain_is_one_person(chain_db: duckdb.DuckDBPyConnection) -> None:
     assert len(set(chain.values())) == 1
     component = chain_db.execute(
         "select distinct component from intermediate.int_identity_components"
-        " where node like 'contact:c_'").fetchall()
+        " where node like 'contact:c_'"
+    ).fetchall()
     assert component == [("contact:c1",)]
     unrelated = persons_of(chain_db, UNRELATED_NODES)
     assert set(unrelated) == UNRELATED_NODES
@@ -481,17 +627,20 @@ def test_shared_phone_merges_no_one(chain_db: duckdb.DuckDBPyConnection) -> None
     """The phone on six contacts is in int_identifiers_shared (n_contacts 6), has no person,
     and its six contacts stay six persons (each with its own email)."""
     assert chain_db.execute(
-        "select node, n_contacts from intermediate.int_identifiers_shared").fetchall() == [
-        ("phone:+79160000000", 6)]
+        "select node, n_contacts from intermediate.int_identifiers_shared"
+    ).fetchall() == [("phone:+79160000000", 6)]
     assert chain_db.execute(
         "select is_shared, n_contacts_sharing from intermediate.int_identity_nodes"
-        " where node = 'phone:+79160000000'").fetchall() == [(True, 6)]
+        " where node = 'phone:+79160000000'"
+    ).fetchall() == [(True, 6)]
     assert persons_of(chain_db, {"phone:+79160000000"}) == {}
     persons = persons_of(chain_db, {f"contact:{item}" for item in SHARED_CONTACTS})
     assert len(persons) == 6 and len(set(persons.values())) == 6
     for item in SHARED_CONTACTS:
-        assert persons_of(chain_db, {f"email:{item}@clinic.ru"})[f"email:{item}@clinic.ru"] == \
-            persons[f"contact:{item}"]
+        assert (
+            persons_of(chain_db, {f"email:{item}@clinic.ru"})[f"email:{item}@clinic.ru"]
+            == persons[f"contact:{item}"]
+        )
 
 
 def test_dim_persons_counts_of_the_chain(chain_db: duckdb.DuckDBPyConnection) -> None:
@@ -500,16 +649,20 @@ def test_dim_persons_counts_of_the_chain(chain_db: duckdb.DuckDBPyConnection) ->
     person = persons_of(chain_db, {"contact:c1"})["contact:c1"]
     counts = chain_db.execute(
         "select n_contacts, n_emails, n_phones, n_client_ids from main.dim_persons"
-        " where person_id = ?", [person]).fetchall()
-    assert counts == [(len(CHAIN["contact"]), len(CHAIN["email"]), len(CHAIN["phone"]),
-                       len(CHAIN["cookie"]))]
+        " where person_id = ?",
+        [person],
+    ).fetchall()
+    assert counts == [
+        (len(CHAIN["contact"]), len(CHAIN["email"]), len(CHAIN["phone"]), len(CHAIN["cookie"]))
+    ]
     assert chain_db.execute(
-        "select count(*), sum(n_contacts), sum(n_phones) from main.dim_persons").fetchone() == (
-        8, 4 + 1 + 6, 3 + 1)
+        "select count(*), sum(n_contacts), sum(n_phones) from main.dim_persons"
+    ).fetchone() == (8, 4 + 1 + 6, 3 + 1)
 
 
 def test_chain_partition_equals_independent_union_find(
-        chain_raw: Path, chain_db: duckdb.DuckDBPyConnection) -> None:
+    chain_raw: Path, chain_db: duckdb.DuckDBPyConnection
+) -> None:
     """The second implementation agrees on the hand-made landing zone too."""
     shared, _, partition = independent_graph(chain_raw)
     assert shared == {"phone:+79160000000"}
@@ -518,7 +671,8 @@ def test_chain_partition_equals_independent_union_find(
 
 
 def test_person_ids_are_the_same_in_an_independent_build(
-        tmp_path: Path, chain_db: duckdb.DuckDBPyConnection) -> None:
+    tmp_path: Path, chain_db: duckdb.DuckDBPyConnection
+) -> None:
     """A second build, into another database, of the same graph written with every file's
     rows in reverse order gives every node the same person_id (marts.md: person_id is
     stable)."""
@@ -545,8 +699,15 @@ def test_long_chain_with_decreasing_ids_converges(tmp_path: Path) -> None:
         contact(f"c{number:03d}", f"m{number - 1:03d}@x.ru" if number > 1 else None, None)
         for number in range(hops, 0, -1)
     ]
-    events = [dict(ONE_ROW["esp/events"], event_id=f"ev{number}", contact_id=f"c{number:03d}",
-                   email=f"m{number:03d}@x.ru") for number in range(hops, 0, -1)]
+    events = [
+        dict(
+            ONE_ROW["esp/events"],
+            event_id=f"ev{number}",
+            contact_id=f"c{number:03d}",
+            email=f"m{number:03d}@x.ru",
+        )
+        for number in range(hops, 0, -1)
+    ]
     write_table(raw, TABLES_BY_FOLDER["crm/contacts"], cards)
     write_table(raw, TABLES_BY_FOLDER["esp/events"], events)
 
@@ -555,12 +716,17 @@ def test_long_chain_with_decreasing_ids_converges(tmp_path: Path) -> None:
     done = run_dbt(BUILD_PERSONS, raw, db)
     assert "no convergence" not in done.stdout
     assert done.returncode == 0, done.stdout[-5000:]
-    chain = {"contact:a000", *(f"contact:c{number:03d}" for number in range(1, hops + 1)),
-             *(f"email:m{number:03d}@x.ru" for number in range(0, hops + 1))} - {"email:m000@x.ru"}
+    chain = {
+        "contact:a000",
+        *(f"contact:c{number:03d}" for number in range(1, hops + 1)),
+        *(f"email:m{number:03d}@x.ru" for number in range(0, hops + 1)),
+    } - {"email:m000@x.ru"}
     with duckdb.connect(str(db), read_only=True) as connection:
-        labels = dict(connection.execute(
-            "select node, component from intermediate.int_identity_components"
-        ).fetchall())
+        labels = dict(
+            connection.execute(
+                "select node, component from intermediate.int_identity_components"
+            ).fetchall()
+        )
     assert len(chain) == 2 * hops + 1
     assert {labels[node] for node in chain} == {"contact:a000"}
     # the minimal landing zone's own person (c1, its cookie, phone and email) stays apart

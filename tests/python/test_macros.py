@@ -3,11 +3,9 @@ values worked out by hand."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from dbt_helpers import dbt_show
 
 
@@ -38,10 +36,10 @@ PHONES = {
     "+7-916-123-4567": "+79161234567",
     " 8 (495) 765 43 21 ": "+74957654321",
     "79161234567": "+79161234567",
-    "12345": None,                 # too short
-    "+1 (212) 555-01-23": None,    # 11 digits starting 1: not Russian
-    "8916123456": None,            # 10 digits starting 8
-    "891612345678": None,          # 12 digits
+    "12345": None,  # too short
+    "+1 (212) 555-01-23": None,  # 11 digits starting 1: not Russian
+    "8916123456": None,  # 10 digits starting 8
+    "891612345678": None,  # 12 digits
     "": None,
     "n/a": None,
     None: None,
@@ -60,7 +58,7 @@ EMAILS = {
     "no-at-sign.ru": None,
     "two@@example.ru": None,
     "a@b@example.ru": None,
-    "user@localhost": None,       # no dot in the domain
+    "user@localhost": None,  # no dot in the domain
     "user.name@": None,
     "": None,
     None: None,
@@ -81,15 +79,23 @@ def test_is_invalid_identifier_flags_only_given_values(show_db: Path) -> None:
 
 
 def test_calltracking_local_text_is_moscow_time(show_db: Path) -> None:
-    raw = ["05.01.2026 10:00:00", "01.01.2026 01:30:15", " 31.12.2025 23:59:59 ",
-           "31.02.2026 10:00:00", "2026-01-05 10:00:00", None]
-    converted = _single_column(
-        "{{ local_text_to_utc('raw', 'Europe/Moscow') }}", raw, show_db
-    )
+    raw = [
+        "05.01.2026 10:00:00",
+        "01.01.2026 01:30:15",
+        " 31.12.2025 23:59:59 ",
+        "31.02.2026 10:00:00",
+        "2026-01-05 10:00:00",
+        None,
+    ]
+    converted = _single_column("{{ local_text_to_utc('raw', 'Europe/Moscow') }}", raw, show_db)
     assert converted == [
         # an ISO timestamp is unambiguous: read by value (raw_exports.md, physical types)
-        "2026-01-05T07:00:00", "2025-12-31T22:30:15", "2025-12-31T20:59:59", None,
-        "2026-01-05T07:00:00", None,
+        "2026-01-05T07:00:00",
+        "2025-12-31T22:30:15",
+        "2025-12-31T20:59:59",
+        None,
+        "2026-01-05T07:00:00",
+        None,
     ]
 
 
@@ -100,10 +106,13 @@ def test_local_day_and_day_end_in_reporting_time_zone(show_db: Path) -> None:
         " {{ local_day_end_utc(\"cast('2026-01-05' as date)\") }} as day_end",
         show_db,
     )
-    assert rows == [{
-        "before_midnight": "2026-01-05", "at_midnight": "2026-01-06",
-        "day_end": "2026-01-05T21:00:00",
-    }]
+    assert rows == [
+        {
+            "before_midnight": "2026-01-05",
+            "at_midnight": "2026-01-06",
+            "day_end": "2026-01-05T21:00:00",
+        }
+    ]
 
 
 def test_to_utc_from_offset_text_and_timestamptz(show_db: Path) -> None:
@@ -113,10 +122,13 @@ def test_to_utc_from_offset_text_and_timestamptz(show_db: Path) -> None:
         " {{ to_utc(\"'not a time'\") }} as unparseable",
         show_db,
     )
-    assert rows == [{
-        "from_text": "2026-01-05T07:00:00", "from_tstz": "2026-01-05T10:00:00",
-        "unparseable": None,
-    }]
+    assert rows == [
+        {
+            "from_text": "2026-01-05T07:00:00",
+            "from_tstz": "2026-01-05T10:00:00",
+            "unparseable": None,
+        }
+    ]
 
 
 # Wilson 95% intervals worked out by hand: centre (p + z²/2n) ± z·sqrt(p(1-p)/n + z²/4n²),
@@ -154,9 +166,16 @@ def test_rates_are_null_not_infinite_on_zero_denominators(show_db: Path) -> None
         " {{ safe_divide(12, 10) }} as above_one, {{ wilson_bound(12, 10, 'low') }} as low_above_one",
         show_db,
     )
-    assert rows == [{"rate": None, "low": None, "high": None, "unknown": None, "above_one": 1.2,
-                     "low_above_one": None}]
-
+    assert rows == [
+        {
+            "rate": None,
+            "low": None,
+            "high": None,
+            "unknown": None,
+            "above_one": 1.2,
+            "low_above_one": None,
+        }
+    ]
 
 
 # Zones with a fixed offset since 2014, yearly DST, a half-hour offset, and a southern DST.

@@ -5,24 +5,31 @@ counted as addressable."""
 from __future__ import annotations
 
 import duckdb
-
 from conftest import DEMO_RAW
 
 PERSONAL_COLUMNS = {"email", "phone", "caller_phone", "first_name", "last_name", "name"}
 
 
 def bi_relations(demo_db: duckdb.DuckDBPyConnection) -> list[str]:
-    return [name for (name,) in demo_db.execute(
-        "select table_name from information_schema.tables where table_schema = 'main'"
-        " and regexp_matches(table_name, '^(dim|fct|mart)_') order by 1").fetchall()]
+    return [
+        name
+        for (name,) in demo_db.execute(
+            "select table_name from information_schema.tables where table_schema = 'main'"
+            " and regexp_matches(table_name, '^(dim|fct|mart)_') order by 1"
+        ).fetchall()
+    ]
 
 
 def text_columns(demo_db: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, bool]]:
     """(column, is_list) for every text and list-of-text column."""
-    return [(name, data_type.endswith("[]")) for name, data_type in demo_db.execute(
-        "select column_name, data_type from information_schema.columns"
-        " where table_schema = 'main' and table_name = ? and data_type like 'VARCHAR%'",
-        [relation]).fetchall()]
+    return [
+        (name, data_type.endswith("[]"))
+        for name, data_type in demo_db.execute(
+            "select column_name, data_type from information_schema.columns"
+            " where table_schema = 'main' and table_name = ? and data_type like 'VARCHAR%'",
+            [relation],
+        ).fetchall()
+    ]
 
 
 def personal_values(connection: duckdb.DuckDBPyConnection) -> None:
@@ -59,7 +66,9 @@ def test_no_personal_column_names_in_bi_relations(demo_db: duckdb.DuckDBPyConnec
     found = demo_db.execute(
         "select table_name, column_name from information_schema.columns"
         " where table_schema = 'main' and regexp_matches(table_name, '^(dim|fct|mart)_')"
-        " and lower(column_name) in (select unnest(?))", [sorted(PERSONAL_COLUMNS)]).fetchall()
+        " and lower(column_name) in (select unnest(?))",
+        [sorted(PERSONAL_COLUMNS)],
+    ).fetchall()
     assert found == []
 
 
@@ -90,12 +99,14 @@ def test_the_scan_finds_a_planted_email_and_phone(demo_db: duckdb.DuckDBPyConnec
     found = demo_db.execute(
         "select count(*) from (select unnest([?, ?, 'no-personal-data']) as value)"
         " where lower(value) in (select value from personal) or value like '%@%'",
-        [email.upper(), phone]).fetchone()[0]
+        [email.upper(), phone],
+    ).fetchone()[0]
     assert found == 2
 
 
 def test_contacts_without_email_consent_are_never_addressable(
-        demo_db: duckdb.DuckDBPyConnection) -> None:
+    demo_db: duckdb.DuckDBPyConnection,
+) -> None:
     """Independently of the snapshot: each contact's card in the newest export it is in."""
     latest_cards = demo_db.execute(f"""
         select contact_id, consent_email
@@ -104,10 +115,18 @@ def test_contacts_without_email_consent_are_never_addressable(
     """).fetchall()
     no_consent = {contact_id for contact_id, consent in latest_cards if not consent}
     assert len(no_consent) > 100
-    addressable = {contact_id for (contact_id,) in demo_db.execute(
-        "select contact_id from main.dim_contacts where is_email_addressable").fetchall()}
+    addressable = {
+        contact_id
+        for (contact_id,) in demo_db.execute(
+            "select contact_id from main.dim_contacts where is_email_addressable"
+        ).fetchall()
+    }
     assert addressable
     assert addressable.isdisjoint(no_consent)
-    assert demo_db.execute(
-        "select count(*) from main.dim_contacts where is_email_addressable"
-        " and not coalesce(consent_email, false)").fetchone()[0] == 0
+    assert (
+        demo_db.execute(
+            "select count(*) from main.dim_contacts where is_email_addressable"
+            " and not coalesce(consent_email, false)"
+        ).fetchone()[0]
+        == 0
+    )

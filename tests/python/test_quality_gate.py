@@ -13,16 +13,13 @@ bound is above it. 2 of 30: bound 0.0185 (warn, since any reject warns); 30 of 2
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
-
 from conftest import PROJECT_DIR
 from gate_landing_zone import copy_project, day_of, land_day
 
@@ -45,36 +42,64 @@ class Sequence:
 
     def acknowledge(self, *rows: str) -> None:
         (self.project / "seeds" / "dq_acknowledged.csv").write_text(
-            HEADER + "".join(row + "\n" for row in rows))
+            HEADER + "".join(row + "\n" for row in rows)
+        )
 
     def run(self) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "MW_RAW_DIR": str(self.raw), "MW_DUCKDB_PATH": str(self.db),
-               "DBT_PROFILES_DIR": str(self.project)}
+        env = {
+            **os.environ,
+            "MW_RAW_DIR": str(self.raw),
+            "MW_DUCKDB_PATH": str(self.db),
+            "DBT_PROFILES_DIR": str(self.project),
+        }
         return subprocess.run(
-            [sys.executable, "scripts/run_pipeline.py", "--raw-dir", str(self.raw),
-             "--db", str(self.db)],
-            cwd=self.project, env=env, capture_output=True, text=True, check=False)
+            [
+                sys.executable,
+                "scripts/run_pipeline.py",
+                "--raw-dir",
+                str(self.raw),
+                "--db",
+                str(self.db),
+            ],
+            cwd=self.project,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
     def findings(self, where: str = "status in ('warn', 'error')") -> set[tuple]:
         """(check, scope, day, numerator, denominator, status, is_new, acknowledged_by,
         blocks_publish) of the warehouse's mart_data_quality."""
         with duckdb.connect(str(self.db), read_only=True) as connection:
-            return set(connection.execute(
-                "select check_name, check_scope, day, numerator, denominator, status, is_new,"
-                " acknowledged_by, blocks_publish from main.mart_data_quality where " + where
-            ).fetchall())
+            return set(
+                connection.execute(
+                    "select check_name, check_scope, day, numerator, denominator, status, is_new,"
+                    " acknowledged_by, blocks_publish from main.mart_data_quality where " + where
+                ).fetchall()
+            )
 
     def served_version(self) -> tuple[str, int]:
         """The serving copy's version and its calls row count, read as a BI tool would."""
         with duckdb.connect(str(self.serving_db), read_only=True) as connection:
             version = connection.execute(
-                "select distinct version from meta.serving_manifest").fetchone()[0]
+                "select distinct version from meta.serving_manifest"
+            ).fetchone()[0]
             files = connection.execute("select count(*) from dq_landing_files").fetchone()[0]
         return version, files
 
 
-def row(check: str, scope: str, day: int, numerator: float, denominator: float | None,
-        status: str, is_new: bool, by: str | None = None, blocks: bool = False) -> tuple:
+def row(
+    check: str,
+    scope: str,
+    day: int,
+    numerator: float,
+    denominator: float | None,
+    status: str,
+    is_new: bool,
+    by: str | None = None,
+    blocks: bool = False,
+) -> tuple:
     return (check, scope, day_of(day), numerator, denominator, status, is_new, by, blocks)
 
 
@@ -95,12 +120,14 @@ def published(sequence: Sequence) -> dict[str, tuple[str, int]]:
 
 
 def test_sparse_feeds_build_green_and_a_silent_one_warns(
-        sequence: Sequence, published: dict[str, tuple[str, int]]) -> None:
+    sequence: Sequence, published: dict[str, tuple[str, int]]
+) -> None:
     """25 days. crm/activities writes files only on odd days and on the last day: green.
     calltracking/requests stopped after day 5 (20 days of silence): a warning, green."""
     for number in range(1, 26):
         skip = (() if number % 2 or number == 25 else ("crm/activities",)) + (
-            ("calltracking/requests",) if number > 5 else ())
+            ("calltracking/requests",) if number > 5 else ()
+        )
         land_day(sequence.raw, number, skip=skip)
 
     done = sequence.run()
@@ -109,15 +136,19 @@ def test_sparse_feeds_build_green_and_a_silent_one_warns(
     published["first"] = sequence.served_version()
     assert published["first"][1] == len(list(sequence.raw.rglob("*.parquet")))
     assert sequence.findings() == {
-        row("freshness_lag_days", "calltracking/requests", 25, 20, None, "warn", True)}
-    assert sequence.findings("check_name = 'freshness_lag_days' and check_scope in"
-                             " ('crm/activities', 'crm/contacts')") == {
+        row("freshness_lag_days", "calltracking/requests", 25, 20, None, "warn", True)
+    }
+    assert sequence.findings(
+        "check_name = 'freshness_lag_days' and check_scope in ('crm/activities', 'crm/contacts')"
+    ) == {
         row("freshness_lag_days", "crm/activities", 25, 0, None, "pass", True),
-        row("freshness_lag_days", "crm/contacts", 25, 0, None, "pass", True)}
+        row("freshness_lag_days", "crm/contacts", 25, 0, None, "pass", True),
+    }
 
 
 def test_new_day_with_a_high_reject_rate_on_few_rows_warns(
-        sequence: Sequence, published: dict[str, tuple[str, int]]) -> None:
+    sequence: Sequence, published: dict[str, tuple[str, int]]
+) -> None:
     land_day(sequence.raw, 26, skip=("calltracking/requests",), calls=(30, 2))
     held = duckdb.connect(str(sequence.serving_db), read_only=True)  # a pooled BI connection
 
@@ -126,16 +157,20 @@ def test_new_day_with_a_high_reject_rate_on_few_rows_warns(
     assert_exit(done, 0)
     published["warned"] = sequence.served_version()  # a reconnect while `held` is open
     assert published["warned"][0] != published["first"][0]
-    assert held.execute("select distinct version from meta.serving_manifest").fetchone()[0] \
+    assert (
+        held.execute("select distinct version from meta.serving_manifest").fetchone()[0]
         == published["first"][0]
+    )
     held.close()
     assert sequence.findings() == {
         row("freshness_lag_days", "calltracking/requests", 26, 21, None, "warn", True),
-        row("rows_rejected", CALLS, 26, 2, 30, "warn", True)}
+        row("rows_rejected", CALLS, 26, 2, 30, "warn", True),
+    }
 
 
 def test_new_day_with_a_high_reject_rate_on_many_rows_fails_and_keeps_the_serving_copy(
-        sequence: Sequence, published: dict[str, tuple[str, int]]) -> None:
+    sequence: Sequence, published: dict[str, tuple[str, int]]
+) -> None:
     land_day(sequence.raw, 27, skip=("calltracking/requests",), calls=(200, 30))
 
     done = sequence.run()
@@ -143,10 +178,13 @@ def test_new_day_with_a_high_reject_rate_on_many_rows_fails_and_keeps_the_servin
     assert_exit(done, 1)
     assert sequence.served_version() == published["warned"]
     assert sequence.findings("blocks_publish") == {
-        row("rows_rejected", CALLS, 27, 30, 200, "error", True, blocks=True)}
-    assert (f"rows_rejected: table {CALLS}, day {day_of(27)}, file "
-            f"{CALLS}/calls_{day_of(27)}.parquet: 30 of 200 = 0.1500, 95% interval 0.1071 to"
-            " 0.2061, above the error threshold 0.05") in done.stderr
+        row("rows_rejected", CALLS, 27, 30, 200, "error", True, blocks=True)
+    }
+    assert (
+        f"rows_rejected: table {CALLS}, day {day_of(27)}, file "
+        f"{CALLS}/calls_{day_of(27)}.parquet: 30 of 200 = 0.1500, 95% interval 0.1071 to"
+        " 0.2061, above the error threshold 0.05"
+    ) in done.stderr
     assert "Nothing was published; the previous serving copy in" in done.stderr
     assert f"rows_rejected,{CALLS},{day_of(27)},,<why it is accepted>,<who>" in done.stderr
     # The day of few rows is history now: reported, judged no more.
@@ -154,9 +192,12 @@ def test_new_day_with_a_high_reject_rate_on_many_rows_fails_and_keeps_the_servin
 
 
 def test_acknowledged_error_builds_green_and_stays_visible(
-        sequence: Sequence, published: dict[str, tuple[str, int]]) -> None:
-    sequence.acknowledge(f"rows_rejected,{CALLS},{day_of(27)},,vendor outage,anna",
-                         f"rows_rejected,{CALLS},,{CALLS}/calls_{day_of(3)}.parquet,typo,anna")
+    sequence: Sequence, published: dict[str, tuple[str, int]]
+) -> None:
+    sequence.acknowledge(
+        f"rows_rejected,{CALLS},{day_of(27)},,vendor outage,anna",
+        f"rows_rejected,{CALLS},,{CALLS}/calls_{day_of(3)}.parquet,typo,anna",
+    )
 
     done = sequence.run()
 
@@ -165,12 +206,22 @@ def test_acknowledged_error_builds_green_and_stays_visible(
     assert published["acknowledged"][0] != published["warned"][0]
     assert sequence.findings("status = 'error' or check_name = 'acknowledgement_unmatched'") == {
         row("rows_rejected", CALLS, 27, 30, 200, "error", True, by="anna"),
-        row("acknowledgement_unmatched", f"rows_rejected {CALLS} {CALLS}/calls_{day_of(3)}"
-            ".parquet", 27, 1, None, "warn", True, by="anna")}
+        row(
+            "acknowledgement_unmatched",
+            f"rows_rejected {CALLS} {CALLS}/calls_{day_of(3)}.parquet",
+            27,
+            1,
+            None,
+            "warn",
+            True,
+            by="anna",
+        ),
+    }
 
 
 def test_the_same_bad_days_as_history_are_reported_and_green(
-        sequence: Sequence, published: dict[str, tuple[str, int]]) -> None:
+    sequence: Sequence, published: dict[str, tuple[str, int]]
+) -> None:
     sequence.acknowledge()
     land_day(sequence.raw, 28, skip=("calltracking/requests",))
 
@@ -180,11 +231,13 @@ def test_the_same_bad_days_as_history_are_reported_and_green(
     assert sequence.findings() == {
         row("freshness_lag_days", "calltracking/requests", 28, 23, None, "warn", True),
         row("rows_rejected", CALLS, 26, 2, 30, "warn", False),
-        row("rows_rejected", CALLS, 27, 30, 200, "error", False)}
+        row("rows_rejected", CALLS, 27, 30, 200, "error", False),
+    }
 
 
 def test_daily_contacts_export_missing_for_three_days_fails(
-        sequence: Sequence, published: dict[str, tuple[str, int]]) -> None:
+    sequence: Sequence, published: dict[str, tuple[str, int]]
+) -> None:
     before = sequence.served_version()
     for number in (29, 30, 31):
         land_day(sequence.raw, number, skip=("calltracking/requests", "crm/contacts"))
@@ -194,19 +247,24 @@ def test_daily_contacts_export_missing_for_three_days_fails(
     assert_exit(done, 1)
     assert sequence.served_version() == before
     assert sequence.findings("blocks_publish") == {
-        row("freshness_lag_days", "crm/contacts", 31, 3, None, "error", True, blocks=True)}
-    assert (f"freshness_lag_days: table crm/contacts, day {day_of(31)}: 3, above the error"
-            " threshold 1") in done.stderr
+        row("freshness_lag_days", "crm/contacts", 31, 3, None, "error", True, blocks=True)
+    }
+    assert (
+        f"freshness_lag_days: table crm/contacts, day {day_of(31)}: 3, above the error threshold 1"
+    ) in done.stderr
 
 
 def test_state_of_the_data_per_feed(sequence: Sequence) -> None:
     """mart_data_freshness (the banner's data) as published by the last green run (day 28),
     which the failed run left in place: new files, newest day and findings per feed."""
     with duckdb.connect(str(sequence.serving_db), read_only=True) as connection:
-        state = {name: rest for name, *rest in connection.execute(
-            "select table_name, files, new_files, newest_file_day, lag_days, freshness_status,"
-            " open_errors, blocking_errors, open_warnings from main.mart_data_freshness"
-        ).fetchall()}
+        state = {
+            name: rest
+            for name, *rest in connection.execute(
+                "select table_name, files, new_files, newest_file_day, lag_days, freshness_status,"
+                " open_errors, blocking_errors, open_warnings from main.mart_data_freshness"
+            ).fetchall()
+        }
     assert state["crm/contacts"] == [28, 1, day_of(28), 0, "pass", 0, 0, 0]
     assert state[CALLS] == [28, 1, day_of(28), 0, "pass", 1, 0, 1]
     assert state["calltracking/requests"] == [5, 0, day_of(5), 23, "warn", 0, 0, 1]

@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import duckdb
-
 from conftest import DEMO_RAW
 from dbt_helpers import PROJECT_DIR, dbt_env, run_pipeline
 from landing_zone import land_files_through
@@ -28,8 +27,11 @@ def run_until(raw_dir: Path, db: Path, marker: str, delay_s: float) -> str:
     returns what it printed. Fails if the run finished before it could be killed."""
     process = subprocess.Popen(
         [sys.executable, "scripts/run_pipeline.py", "--raw-dir", str(raw_dir), "--db", str(db)],
-        cwd=PROJECT_DIR, env={**dbt_env(raw_dir, db), "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=PROJECT_DIR,
+        env={**dbt_env(raw_dir, db), "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     printed = []
     for line in process.stdout:

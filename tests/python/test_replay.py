@@ -8,7 +8,6 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
-
 from conftest import DEMO_RAW
 from dbt_helpers import run_dbt, run_pipeline
 from landing_zone import file_day, land_files_through
@@ -17,9 +16,18 @@ COMPARED_SCHEMAS = ("main", "snapshots", "intermediate")
 # The state of a run, not of the data: when each file was first loaded, and what was new in
 # the newest run (the data-quality gate's scope). Day-by-day runs and one run differ there
 # by design.
-RUN_STATE_COLUMNS = {"first_loaded_at", "first_loaded_at_local", "loaded_invocation_id",
-                     "last_loaded_at", "last_loaded_at_local", "is_new", "is_new_file",
-                     "new_files", "blocks_publish", "blocking_errors"}
+RUN_STATE_COLUMNS = {
+    "first_loaded_at",
+    "first_loaded_at_local",
+    "loaded_invocation_id",
+    "last_loaded_at",
+    "last_loaded_at_local",
+    "is_new",
+    "is_new_file",
+    "new_files",
+    "blocks_publish",
+    "blocking_errors",
+}
 
 
 def relations(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
@@ -46,24 +54,30 @@ def differences(left: Path, right: Path) -> dict[str, int]:
         columns = connection.execute(
             "select column_name, data_type from information_schema.columns"
             " where table_catalog = 'left_wh' and table_schema = ? and table_name = ?"
-            " order by ordinal_position", [schema, table],
+            " order by ordinal_position",
+            [schema, table],
         ).fetchall()
         columns = [(column, kind) for column, kind in columns if column not in RUN_STATE_COLUMNS]
         keys = [f'"{column}"' for column, kind in columns if kind not in ("DOUBLE", "FLOAT")]
         floats = [f'"{column}"' for column, kind in columns if kind in ("DOUBLE", "FLOAT")]
         sums = "".join(f", sum({column}) as {column}" for column in floats)
         grouped = "select {keys}, count(*) as _rows{sums} from {{side}}.{name} group by all".format(
-            keys=", ".join(keys), sums=sums, name=name)
+            keys=", ".join(keys), sums=sums, name=name
+        )
         matched = " and ".join(f"l.{key} is not distinct from r.{key}" for key in keys)
         unequal = " or ".join(
-            [f"l._rows is distinct from r._rows"]
-            + [f"abs(coalesce(l.{column}, 0) - coalesce(r.{column}, 0))"
-               f" > 1e-9 * greatest(1, abs(coalesce(l.{column}, 0)))"
-               f" or (l.{column} is null) <> (r.{column} is null)" for column in floats])
+            ["l._rows is distinct from r._rows"]
+            + [
+                f"abs(coalesce(l.{column}, 0) - coalesce(r.{column}, 0))"
+                f" > 1e-9 * greatest(1, abs(coalesce(l.{column}, 0)))"
+                f" or (l.{column} is null) <> (r.{column} is null)"
+                for column in floats
+            ]
+        )
         count = connection.execute(f"""
             select count(*)
-            from ({grouped.format(side='left_wh')}) as l
-            full outer join ({grouped.format(side='right_wh')}) as r on {matched}
+            from ({grouped.format(side="left_wh")}) as l
+            full outer join ({grouped.format(side="right_wh")}) as r on {matched}
             where {unequal}
         """).fetchone()[0]
         if count:
@@ -95,8 +109,9 @@ def test_second_run_changes_nothing(scratch_db: Path, demo_warehouse: Path) -> N
     assert differences(copy, demo_warehouse) == {}
 
 
-def test_plain_dbt_build_after_the_runner_changes_nothing(scratch_db: Path,
-                                                          demo_warehouse: Path) -> None:
+def test_plain_dbt_build_after_the_runner_changes_nothing(
+    scratch_db: Path, demo_warehouse: Path
+) -> None:
     """An analyst's `dbt build` right after the runner snapshots the newest export again
     (a no-op) and rebuilds the same marts."""
     copy = scratch_db

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
-
 from conftest import DEMO_RAW, DEMO_TRUTH
+
 from scripts.contract import TABLES
 
 
 def test_raw_rows_equal_staged_plus_duplicates_plus_rejected(
-        demo_db: duckdb.DuckDBPyConnection) -> None:
+    demo_db: duckdb.DuckDBPyConnection,
+) -> None:
     accounted = {
         (table, file): (raw, staged, duplicates, rejected)
         for table, file, raw, staged, duplicates, rejected in demo_db.execute(
@@ -24,7 +25,8 @@ def test_raw_rows_equal_staged_plus_duplicates_plus_rejected(
     }
     files = {
         (table.folder, str(path.relative_to(DEMO_RAW))): pq.ParquetFile(path).metadata.num_rows
-        for table in TABLES for path in sorted((DEMO_RAW / table.folder).glob("*.parquet"))
+        for table in TABLES
+        for path in sorted((DEMO_RAW / table.folder).glob("*.parquet"))
     }
     assert set(accounted) == set(files)
     for key, raw_rows in files.items():
@@ -46,12 +48,16 @@ def test_staging_holds_the_staged_rows(demo_db: duckdb.DuckDBPyConnection) -> No
 
 def test_duplicates_are_the_re_exported_keys(demo_db: duckdb.DuckDBPyConnection) -> None:
     """Independently: duplicates of esp/events = rows minus distinct event ids among valid rows."""
-    raw_rows, distinct_ids = duckdb.connect().execute(f"""
+    raw_rows, distinct_ids = (
+        duckdb.connect()
+        .execute(f"""
         select count(*), count(distinct event_id)
         from read_parquet('{DEMO_RAW}/esp/events/*.parquet', union_by_name = true)
         where event_id is not null and event_type in
             ('sent', 'delivered', 'opened', 'clicked', 'bounced', 'unsubscribed', 'complained')
-    """).fetchone()
+    """)
+        .fetchone()
+    )
     duplicates = demo_db.execute(
         "select sum(duplicate_rows) from main.dq_row_accounting where source_table = 'esp/events'"
     ).fetchone()[0]
@@ -62,9 +68,11 @@ def test_duplicates_are_the_re_exported_keys(demo_db: duckdb.DuckDBPyConnection)
 def test_every_planted_malformed_row_is_rejected(demo_db: duckdb.DuckDBPyConnection) -> None:
     planted = {
         (table, file, key or "")
-        for table, file, key in duckdb.connect().execute(
+        for table, file, key in duckdb.connect()
+        .execute(
             f"select \"table\", file, primary_key from '{Path(DEMO_TRUTH)}/malformed_rows.parquet'"
-        ).fetchall()
+        )
+        .fetchall()
     }
     rejected = {
         (table, Path(file).name, key)

@@ -11,8 +11,8 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-
 from dbt_helpers import run_pipeline
+
 from scripts.generate_data import generate_preset
 
 
@@ -32,12 +32,20 @@ def untreated_share(truth: Path, campaign: pd.Series, effect: pd.Series) -> floa
     """From the ground truth alone: among contacts in the effect's segment on the campaign's
     launch day who were not sent it, the share in to_segment `horizon_days` days later."""
     days = pd.read_parquet(truth / "contact_days.parquet")
-    sent = set(pd.read_parquet(truth / "sends.parquet", filters=[("campaign_id", "=", campaign.campaign_id)])
-               ["contact_id"])
-    launch = (campaign.launched_at + dt.timedelta(hours=3)).date()   # Europe/Moscow, no DST
-    before = days[(days["date"] == launch) & (days["activity_segment"] == effect.segment_at_send)
-                  & ~days["contact_id"].isin(sent)]
-    after = days[days["date"] == launch + dt.timedelta(days=int(effect.horizon_days))].set_index("contact_id")
+    sent = set(
+        pd.read_parquet(
+            truth / "sends.parquet", filters=[("campaign_id", "=", campaign.campaign_id)]
+        )["contact_id"]
+    )
+    launch = (campaign.launched_at + dt.timedelta(hours=3)).date()  # Europe/Moscow, no DST
+    before = days[
+        (days["date"] == launch)
+        & (days["activity_segment"] == effect.segment_at_send)
+        & ~days["contact_id"].isin(sent)
+    ]
+    after = days[days["date"] == launch + dt.timedelta(days=int(effect.horizon_days))].set_index(
+        "contact_id"
+    )
     landed = after["activity_segment"].reindex(before["contact_id"]) == effect.to_segment
     return float(landed.mean())
 
@@ -50,18 +58,27 @@ def test_planted_effect_is_recovered(uplift_zone: tuple[Path, duckdb.DuckDBPyCon
     root, db = uplift_zone
     effect = pq.read_table(root / "ground_truth" / "planted_effects.parquet").to_pandas().iloc[0]
     campaigns = pq.read_table(root / "raw" / "esp" / "campaigns").to_pandas()
-    planted = campaigns[(campaigns["email_type"] == effect.email_type)
-                        & (campaigns["brand_code"] == effect.brand_code)]
+    planted = campaigns[
+        (campaigns["email_type"] == effect.email_type)
+        & (campaigns["brand_code"] == effect.brand_code)
+    ]
     response = effect.responses / effect.eligible_sends
     assert response == pytest.approx(effect.response_probability * 0.965, abs=0.1)
     checked, conclusive = 0, 0
     for campaign in planted.itertuples():
-        row = db.execute("""
+        row = db.execute(
+            """
             select uplift, uplift_ci_low, uplift_ci_high, is_conclusive from main.mart_segment_flow_uplift
             where campaign_id = ? and segment_at_send = ? and horizon_days = ? and to_segment = ?
-        """, [campaign.campaign_id, effect.segment_at_send, int(effect.horizon_days),
-              effect.to_segment]).fetchone()
-        if row is None:   # horizon past the last export
+        """,
+            [
+                campaign.campaign_id,
+                effect.segment_at_send,
+                int(effect.horizon_days),
+                effect.to_segment,
+            ],
+        ).fetchone()
+        if row is None:  # horizon past the last export
             continue
         expected = response * (1 - untreated_share(root / "ground_truth", campaign, effect))
         uplift, low, high, is_conclusive = row
@@ -73,7 +90,9 @@ def test_planted_effect_is_recovered(uplift_zone: tuple[Path, duckdb.DuckDBPyCon
     assert checked >= 2 and conclusive >= 1
 
 
-def test_no_effect_where_none_was_planted(uplift_zone: tuple[Path, duckdb.DuckDBPyConnection]) -> None:
+def test_no_effect_where_none_was_planted(
+    uplift_zone: tuple[Path, duckdb.DuckDBPyConnection],
+) -> None:
     """Webinar invitations move nobody out of at_risk on this preset: every conclusive
     interval for at_risk → active covers 0."""
     _, db = uplift_zone
@@ -90,7 +109,9 @@ def test_no_effect_where_none_was_planted(uplift_zone: tuple[Path, duckdb.DuckDB
         assert low < 0 < high, (campaign_id, horizon, uplift, low, high)
 
 
-def test_every_destination_and_interval(uplift_zone: tuple[Path, duckdb.DuckDBPyConnection]) -> None:
+def test_every_destination_and_interval(
+    uplift_zone: tuple[Path, duckdb.DuckDBPyConnection],
+) -> None:
     """Each campaign × segment × horizon has every destination once, the rates sum to 1,
     and every interval with a control contains its uplift and has width."""
     _, db = uplift_zone

@@ -18,7 +18,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import DEMO_RAW, PROJECT_DIR
 from dbt_helpers import DBT, dbt_env, run_dbt
 from semantic_expected import CHECKS, MODELS, compare, raw_totals, read_db
@@ -55,8 +54,13 @@ MF_TARGET = {"DBT_TARGET_PATH": str(PROJECT_DIR / "target")}
 
 def run_mf(args: list[str], db: Path, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [MF, *args], cwd=PROJECT_DIR, env={**dbt_env(DEMO_RAW, db), **MF_TARGET, **env},
-        capture_output=True, text=True, check=False, timeout=600,
+        [MF, *args],
+        cwd=PROJECT_DIR,
+        env={**dbt_env(DEMO_RAW, db), **MF_TARGET, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
 
 
@@ -65,9 +69,12 @@ def mf_results(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -
     """Runs every README command once (queries also write --csv); returns command → result.
     `dbt parse` first, so target/semantic_manifest.json is this checkout's."""
     parsed = subprocess.run(
-        [DBT, "parse", "--warn-error"], cwd=PROJECT_DIR,
+        [DBT, "parse", "--warn-error"],
+        cwd=PROJECT_DIR,
         env={**dbt_env(DEMO_RAW, demo_warehouse), **MF_TARGET},
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert parsed.returncode == 0, parsed.stdout[-3000:] + parsed.stderr[-3000:]
     out_dir = tmp_path_factory.mktemp("mf")
@@ -85,6 +92,7 @@ def mf_results(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 # ----------------------------------------------------------------------------------- tests
 
+
 def test_readme_queries_are_exactly_the_checked_ones() -> None:
     queries = [command for command in readme_commands() if command.startswith("mf query ")]
     assert sorted(map(query_key, queries), key=str) == sorted(CHECKS, key=str)
@@ -92,8 +100,9 @@ def test_readme_queries_are_exactly_the_checked_ones() -> None:
 
 
 @pytest.mark.parametrize("key", list(CHECKS), ids=lambda key: key[1])
-def test_readme_query_values(key: tuple[str, str, str | None], mf_results: dict,
-                             demo_warehouse: Path) -> None:
+def test_readme_query_values(
+    key: tuple[str, str, str | None], mf_results: dict, demo_warehouse: Path
+) -> None:
     command = next(command for command in mf_results if query_key(command) == key)
     actual = mf_results[command][1]
     expected, keys = CHECKS[key](demo_warehouse)
@@ -102,19 +111,27 @@ def test_readme_query_values(key: tuple[str, str, str | None], mf_results: dict,
     compare(actual, expected, keys)
 
 
-def test_quarter_cpl_is_not_the_average_of_its_months(mf_results: dict,
-                                                     demo_warehouse: Path) -> None:
+def test_quarter_cpl_is_not_the_average_of_its_months(
+    mf_results: dict, demo_warehouse: Path
+) -> None:
     """The README's quarterly CPL differs from the mean of the monthly CPLs of the same
     quarter: a ratio of sums, not a sum or mean of ratios."""
     key = ("spend,leads,cpl,won_deals,cpl_won,revenue,drr_pct", "metric_time__quarter", None)
     command = next(command for command in mf_results if query_key(command) == key)
     quarters = mf_results[command][1]
-    monthly = read_db(demo_warehouse, """
+    monthly = (
+        read_db(
+            demo_warehouse,
+            """
         select date_trunc('quarter', month) as quarter, month,
             sum(spend_rub) / sum(leads) as cpl
         from main.mart_channel_performance where model = 'last_click'
         group by all
-    """).groupby("quarter")["cpl"].agg(["mean", "size"])
+    """,
+        )
+        .groupby("quarter")["cpl"]
+        .agg(["mean", "size"])
+    )
     first = pd.Timestamp("2026-01-01")
     assert monthly.loc[first, "size"] == 3
     cpl = quarters.loc[pd.to_datetime(quarters["metric_time__quarter"]) == first, "cpl"].item()
@@ -143,14 +160,22 @@ def test_no_metric_adds_up_attribution_models(mf_results: dict) -> None:
     """Every metric over fct_attribution filters on exactly one model, and names it."""
     path = PROJECT_DIR / "models" / "marts" / "attribution" / "_attribution__semantic.yml"
     semantic = yaml.safe_load(path.read_text(encoding="utf-8"))
-    attributed = {measure["name"] for model in semantic["semantic_models"]
-                  if model["name"] == "attribution" for measure in model["measures"]}
+    attributed = {
+        measure["name"]
+        for model in semantic["semantic_models"]
+        if model["name"] == "attribution"
+        for measure in model["measures"]
+    }
+
     def measure(metric: dict) -> str:
         named = metric["type_params"]["measure"]
         return named["name"] if isinstance(named, dict) else named
 
-    simple = [metric for metric in semantic["metrics"]
-              if metric["type"] == "simple" and measure(metric) in attributed]
+    simple = [
+        metric
+        for metric in semantic["metrics"]
+        if metric["type"] == "simple" and measure(metric) in attributed
+    ]
     assert len(simple) == 4 * len(MODELS) + 1
     for metric in simple:
         models = re.findall(r"Dimension\('attribution__model'\) \}\} = '(\w+)'", metric["filter"])
@@ -170,15 +195,19 @@ def warehouse_moved_away(demo_warehouse: Path) -> Path:
 
 
 def test_serving_target_answers_raw_totals_without_the_warehouse(
-        mf_results: dict, warehouse_moved_away: Path) -> None:
+    mf_results: dict, warehouse_moved_away: Path
+) -> None:
     """The docs' serving query, with no warehouse file: the serving copy (opened read-only,
     left unchanged) answers all ad and campaign costs and every lead of the raw files."""
     assert SERVING_QUERY in DOCS.read_text(encoding="utf-8")
     serving = warehouse_moved_away.parent / "serving" / "serving.duckdb"
     before = hashlib.sha256(serving.read_bytes()).hexdigest()
     env, command = SERVING_QUERY.split(" ", 1)
-    done = run_mf([*shlex.split(command)[1:], "--quiet", "--csv", "/dev/stdout"],
-                  warehouse_moved_away, **dict([env.split("=")]))
+    done = run_mf(
+        [*shlex.split(command)[1:], "--quiet", "--csv", "/dev/stdout"],
+        warehouse_moved_away,
+        **dict([env.split("=")]),
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert not warehouse_moved_away.exists()
     header, values = done.stdout.strip().splitlines()[-2:]
@@ -191,12 +220,14 @@ def test_serving_target_answers_raw_totals_without_the_warehouse(
 
 # ------------------------------------------------------------------------ docs and lineage
 
+
 @pytest.fixture(scope="module")
 def docs(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`dbt docs generate` on the demo warehouse, into a target path of its own."""
     target = tmp_path_factory.mktemp("docs")
-    done = run_dbt(["docs", "generate", "--warn-error", "--target-path", str(target)],
-                   DEMO_RAW, demo_warehouse)
+    done = run_dbt(
+        ["docs", "generate", "--warn-error", "--target-path", str(target)], DEMO_RAW, demo_warehouse
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return target
 
@@ -212,10 +243,11 @@ def test_docs_generate_includes_the_dashboards(docs: Path) -> None:
     reads = {name: set(exposure["depends_on"]["nodes"]) for name, exposure in exposures.items()}
     assert "model.marketing_warehouse.mart_email_funnel" in reads["crm_email_dashboard"]
     assert "model.marketing_warehouse.mart_segment_flow" in reads["crm_email_dashboard"]
-    assert {"model.marketing_warehouse.mart_channel_performance",
-            "model.marketing_warehouse.mart_drr_by_period",
-            "model.marketing_warehouse.mart_attribution_comparison",
-            } <= reads["end_to_end_analytics_dashboard"]
+    assert {
+        "model.marketing_warehouse.mart_channel_performance",
+        "model.marketing_warehouse.mart_drr_by_period",
+        "model.marketing_warehouse.mart_attribution_comparison",
+    } <= reads["end_to_end_analytics_dashboard"]
     for name, exposure in exposures.items():
         assert exposure["type"] == "dashboard"
         assert exposure["maturity"] in {"low", "medium", "high"}
@@ -226,8 +258,9 @@ def test_docs_generate_includes_the_dashboards(docs: Path) -> None:
             assert manifest["nodes"][node]["original_file_path"].startswith("models/marts/"), node
             assert catalog["nodes"][node]["columns"], node
     # MetricFlow's artifacts are part of the same docs build.
-    assert {"semantic_model.marketing_warehouse.email_sends",
-            "semantic_model.marketing_warehouse.spend",
-            "semantic_model.marketing_warehouse.attribution",
-            } <= set(manifest["semantic_models"])
+    assert {
+        "semantic_model.marketing_warehouse.email_sends",
+        "semantic_model.marketing_warehouse.spend",
+        "semantic_model.marketing_warehouse.attribution",
+    } <= set(manifest["semantic_models"])
     assert "model.marketing_warehouse.metricflow_time_spine_month" in catalog["nodes"]

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import DEMO_RAW, PROJECT_DIR
 from dbt_helpers import dbt_env, run_pipeline
-from scripts import publish_serving
 from serving_reader import read_duckdb, read_parquet
+
+from scripts import publish_serving
 
 READER = Path(__file__).with_name("serving_reader.py")
 MART_PATTERN = "^(dim|fct|mart|dq|metricflow)_"
@@ -30,13 +30,23 @@ def warehouse_state(db: Path) -> dict[str, list]:
     the build's file."""
     connection = duckdb.connect(str(db), read_only=True)
     try:
-        names = [name for (name,) in connection.execute(
-            "select table_name from information_schema.tables where table_schema = 'main'"
-            " and regexp_matches(table_name, ?) order by 1", [MART_PATTERN]).fetchall()]
-        return {name: [int(count), str(total)] for name in names
-                for count, total in [connection.execute(
+        names = [
+            name
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'main'"
+                " and regexp_matches(table_name, ?) order by 1",
+                [MART_PATTERN],
+            ).fetchall()
+        ]
+        return {
+            name: [int(count), str(total)]
+            for name in names
+            for count, total in [
+                connection.execute(
                     f'select count(*), coalesce(sum(hash(t)), 0) from main."{name}" as t'
-                ).fetchone()]}
+                ).fetchone()
+            ]
+        }
     finally:
         connection.close()
 
@@ -58,8 +68,13 @@ def snapshot(serving_dir: Path) -> dict[str, str]:
 
 
 def publish(db: Path) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "scripts/publish_serving.py", "--db", str(db)],
-                          cwd=PROJECT_DIR, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "scripts/publish_serving.py", "--db", str(db)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done
 
@@ -90,17 +105,24 @@ def test_serving_copy_holds_every_mart_exactly(demo_warehouse: Path) -> None:
     connection = duckdb.connect()
     connection.execute(f"attach '{demo_warehouse}' as wh (read_only)")
     connection.execute(f"attach '{serving / 'serving.duckdb'}' as srv (read_only)")
-    marts = [name for (name,) in connection.execute(
-        "select table_name from information_schema.tables where table_catalog = 'wh'"
-        " and table_schema = 'main' and regexp_matches(table_name, ?) order by 1",
-        [MART_PATTERN]).fetchall()]
+    marts = [
+        name
+        for (name,) in connection.execute(
+            "select table_name from information_schema.tables where table_catalog = 'wh'"
+            " and table_schema = 'main' and regexp_matches(table_name, ?) order by 1",
+            [MART_PATTERN],
+        ).fetchall()
+    ]
     served = connection.execute(
         "select table_schema || '.' || table_name from information_schema.tables"
-        " where table_catalog = 'srv' order by 1").fetchall()
-    assert {"mart_email_funnel", "fct_email_sends", "dim_contacts", "dq_row_accounting"} \
-        <= set(marts)
+        " where table_catalog = 'srv' order by 1"
+    ).fetchall()
+    assert {"mart_email_funnel", "fct_email_sends", "dim_contacts", "dq_row_accounting"} <= set(
+        marts
+    )
     assert [name for (name,) in served] == sorted(
-        [f"main.{mart}" for mart in marts] + ["meta.serving_manifest"])
+        [f"main.{mart}" for mart in marts] + ["meta.serving_manifest"]
+    )
     assert sorted(path.stem for path in link.glob("*.parquet")) == marts
 
     for mart in marts:
@@ -113,17 +135,25 @@ def test_serving_copy_holds_every_mart_exactly(demo_warehouse: Path) -> None:
             """).fetchone()[0]
             assert only_one_side == 0, f"{copy} differs from the warehouse"
     # Readable by every DuckDB client from 1.0 on (BI drivers bundle their own DuckDB).
-    assert connection.execute("select tags['storage_version'] from duckdb_databases()"
-                              " where database_name = 'srv'").fetchone()[0] == "v1.0.0+"
-    listed = dict(connection.execute("select mart, row_count from srv.meta.serving_manifest"
-                                     ).fetchall())
-    actual = {mart: connection.execute(f"select count(*) from wh.main.{mart}").fetchone()[0]
-              for mart in marts}
+    assert (
+        connection.execute(
+            "select tags['storage_version'] from duckdb_databases() where database_name = 'srv'"
+        ).fetchone()[0]
+        == "v1.0.0+"
+    )
+    listed = dict(
+        connection.execute("select mart, row_count from srv.meta.serving_manifest").fetchall()
+    )
+    actual = {
+        mart: connection.execute(f"select count(*) from wh.main.{mart}").fetchone()[0]
+        for mart in marts
+    }
     assert listed == actual
 
 
-def test_readers_see_the_old_or_the_new_copy_during_a_rebuild(tmp_path: Path,
-                                                              demo_warehouse: Path) -> None:
+def test_readers_see_the_old_or_the_new_copy_during_a_rebuild(
+    tmp_path: Path, demo_warehouse: Path
+) -> None:
     """BI-like readers query the serving copy in a loop while the warehouse is rebuilt and
     republished: no read fails, every read (one connection, or one resolved parquet
     directory) equals the old or the new publication as a whole, and a reader holding its
@@ -137,9 +167,19 @@ def test_readers_see_the_old_or_the_new_copy_during_a_rebuild(tmp_path: Path,
 
     stop = tmp_path / "stop"
     logs = {"fresh": tmp_path / "fresh.jsonl", "held": tmp_path / "held.jsonl"}
-    readers = [subprocess.Popen([sys.executable, str(READER), str(serving), str(log), str(stop),
-                                 *(["--hold"] if name == "held" else [])])
-               for name, log in logs.items()]
+    readers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(READER),
+                str(serving),
+                str(log),
+                str(stop),
+                *(["--hold"] if name == "held" else []),
+            ]
+        )
+        for name, log in logs.items()
+    ]
     try:
         wait_for(lambda: all(len(lines(log)) >= 2 for log in logs.values()), 120)
         rebuild_started = time.time()
@@ -149,8 +189,13 @@ def test_readers_see_the_old_or_the_new_copy_during_a_rebuild(tmp_path: Path,
         assert f"serving copy: {serving / 'serving.duckdb'}" in done.stdout
         new_state = warehouse_state(db)
         new_parquet = json.loads((serving / "parquet" / "manifest.json").read_text())
-        wait_for(lambda: {(entry["kind"], entry.get("version")) for entry in lines(logs["fresh"])}
-                 >= {("duckdb", new_parquet["version"]), ("parquet", new_parquet["version"])}, 60)
+        wait_for(
+            lambda: (
+                {(entry["kind"], entry.get("version")) for entry in lines(logs["fresh"])}
+                >= {("duckdb", new_parquet["version"]), ("parquet", new_parquet["version"])}
+            ),
+            60,
+        )
     finally:
         stop.touch()
         for reader in readers:
@@ -158,12 +203,14 @@ def test_readers_see_the_old_or_the_new_copy_during_a_rebuild(tmp_path: Path,
 
     assert new_state != old_state  # the rebuild restored the rows tamper() removed
     assert new_state["mart_email_funnel"][0] > old_state["mart_email_funnel"][0]
-    parquet_states = [{mart: [entry["rows"], entry["checksum"]]
-                       for mart, entry in manifest["marts"].items()}
-                      for manifest in (old_parquet, new_parquet)]
+    parquet_states = [
+        {mart: [entry["rows"], entry["checksum"]] for mart, entry in manifest["marts"].items()}
+        for manifest in (old_parquet, new_parquet)
+    ]
     for state, parquet_state in zip((old_state, new_state), parquet_states):
-        assert {mart: rows for mart, (rows, _) in parquet_state.items()} == \
-            {mart: rows for mart, (rows, _) in state.items()}
+        assert {mart: rows for mart, (rows, _) in parquet_state.items()} == {
+            mart: rows for mart, (rows, _) in state.items()
+        }
 
     fresh, held = lines(logs["fresh"]), lines(logs["held"])
     for entry in fresh + held:
@@ -172,8 +219,7 @@ def test_readers_see_the_old_or_the_new_copy_during_a_rebuild(tmp_path: Path,
     during = [entry for entry in fresh if rebuild_started <= entry["at"] <= rebuild_ended]
     assert len(during) >= 3, "the reader did not read while the warehouse was rebuilt"
 
-    for kind, old, new in (("duckdb", old_state, new_state),
-                           ("parquet", *parquet_states)):
+    for kind, old, new in (("duckdb", old_state, new_state), ("parquet", *parquet_states)):
         seen = [entry["measured"] for entry in fresh if entry["kind"] == kind]
         assert all(measured in (old, new) for measured in seen), f"{kind}: a mixed state"
         assert old in seen and new in seen
@@ -196,7 +242,8 @@ def wait_for(condition, seconds: float) -> None:
 
 
 def test_a_build_failing_its_landing_zone_check_keeps_the_serving_copy(
-        tmp_path: Path, demo_warehouse: Path) -> None:
+    tmp_path: Path, demo_warehouse: Path
+) -> None:
     db = copy_warehouse(demo_warehouse, tmp_path / "wh")
     publish(db)
     before = snapshot(db.parent / "serving")
@@ -231,7 +278,8 @@ sys.exit(run_pipeline.main(["--raw-dir", {raw!r}, "--db", {db!r}]))
 
 
 def test_a_build_failing_after_rebuilding_marts_keeps_the_serving_copy(
-        tmp_path: Path, demo_warehouse: Path) -> None:
+    tmp_path: Path, demo_warehouse: Path
+) -> None:
     """The build fails after it has rebuilt a mart in the warehouse: the serving copy keeps
     the previous publication, byte for byte, while the warehouse has moved on."""
     db = copy_warehouse(demo_warehouse, tmp_path / "wh")
@@ -242,21 +290,31 @@ def test_a_build_failing_after_rebuilding_marts_keeps_the_serving_copy(
     published_rows = warehouse_state(db)["mart_email_funnel"][0]
 
     done = subprocess.run(
-        [sys.executable, "-c", FAIL_AT_THE_FINAL_BUILD.format(
-            project=str(PROJECT_DIR), raw=str(DEMO_RAW), db=str(db))],
-        cwd=PROJECT_DIR, env=dbt_env(DEMO_RAW, db), capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-c",
+            FAIL_AT_THE_FINAL_BUILD.format(project=str(PROJECT_DIR), raw=str(DEMO_RAW), db=str(db)),
+        ],
+        cwd=PROJECT_DIR,
+        env=dbt_env(DEMO_RAW, db),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
     assert done.returncode != 0 and "forced failure" in done.stderr, done.stdout[-3000:]
     assert warehouse_state(db)["mart_email_funnel"][0] > published_rows
     assert snapshot(serving) == before
-    assert read_duckdb(serving / "serving.duckdb")["measured"]["mart_email_funnel"][0] == \
-        published_rows
+    assert (
+        read_duckdb(serving / "serving.duckdb")["measured"]["mart_email_funnel"][0]
+        == published_rows
+    )
 
 
 @pytest.mark.parametrize("failing_step", ["write_aside", "parquet_projection"])
 def test_an_interrupted_publication_keeps_the_previous_copy(
-        tmp_path: Path, demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch,
-        failing_step: str) -> None:
+    tmp_path: Path, demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch, failing_step: str
+) -> None:
     """A publication that fails after writing everything aside (write_aside), or halfway
     through the marts (parquet_projection, on the fifth mart), leaves the previous copy
     byte for byte and no partial files."""
@@ -284,8 +342,9 @@ def test_an_interrupted_publication_keeps_the_previous_copy(
     assert not [path for path in serving.iterdir() if path.name.endswith(".partial")]
 
 
-def test_the_reader_invariant_catches_a_half_swapped_copy(tmp_path: Path,
-                                                          demo_warehouse: Path) -> None:
+def test_the_reader_invariant_catches_a_half_swapped_copy(
+    tmp_path: Path, demo_warehouse: Path
+) -> None:
     """The consistency check of the reader is not vacuous: a mart that does not match its
     manifest, in the DuckDB file or among the parquet files, is reported."""
     serving = tmp_path / "serving"
@@ -295,24 +354,32 @@ def test_the_reader_invariant_catches_a_half_swapped_copy(tmp_path: Path,
 
     with duckdb.connect(str(serving / "serving.duckdb")) as connection:
         connection.execute("delete from mart_segment_flow where rowid % 2 = 0")
-    assert any(problem.startswith("mart_segment_flow")
-               for problem in read_duckdb(serving / "serving.duckdb")["mismatches"])
+    assert any(
+        problem.startswith("mart_segment_flow")
+        for problem in read_duckdb(serving / "serving.duckdb")["mismatches"]
+    )
 
     directory = serving / os.readlink(serving / "parquet")
-    shutil.copyfile(directory / "mart_drr_by_period.parquet",
-                    directory / "mart_attribution_comparison.parquet")
-    assert any(problem.startswith("mart_attribution_comparison")
-               for problem in read_parquet(serving / "parquet")["mismatches"])
+    shutil.copyfile(
+        directory / "mart_drr_by_period.parquet", directory / "mart_attribution_comparison.parquet"
+    )
+    assert any(
+        problem.startswith("mart_attribution_comparison")
+        for problem in read_parquet(serving / "parquet")["mismatches"]
+    )
 
 
 def test_old_parquet_versions_are_removed_but_the_previous_one_is_kept(
-        tmp_path: Path, demo_warehouse: Path) -> None:
+    tmp_path: Path, demo_warehouse: Path
+) -> None:
     db = copy_warehouse(demo_warehouse, tmp_path / "wh")
     versions = [publish_serving.publish(db).version for _ in range(3)]
     serving = db.parent / "serving"
-    assert sorted(path.name for path in serving.glob("parquet-*")) == \
-        [f"parquet-{version}" for version in versions[1:]]
+    assert sorted(path.name for path in serving.glob("parquet-*")) == [
+        f"parquet-{version}" for version in versions[1:]
+    ]
     assert os.readlink(serving / "parquet") == f"parquet-{versions[-1]}"
-    assert sorted(path.name for path in serving.glob("serving-*.duckdb")) == \
-        [f"serving-{version}.duckdb" for version in versions[1:]]
+    assert sorted(path.name for path in serving.glob("serving-*.duckdb")) == [
+        f"serving-{version}.duckdb" for version in versions[1:]
+    ]
     assert os.readlink(serving / "serving.duckdb") == f"serving-{versions[-1]}.duckdb"

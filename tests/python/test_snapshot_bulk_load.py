@@ -10,10 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-
 from conftest import DEMO_RAW
 from dbt_helpers import run_pipeline
-from landing_zone import ONE_ROW, file_day, land_files_through, write_minimal_landing_zone, write_table
+from landing_zone import (
+    ONE_ROW,
+    file_day,
+    land_files_through,
+    write_minimal_landing_zone,
+    write_table,
+)
+
 from scripts.contract import TABLES_BY_FOLDER
 
 SNAPSHOT = "snapshots.snp_crm__contacts"
@@ -37,29 +43,41 @@ def snapshot_differences(left: Path, right: Path) -> tuple[int, int]:
     connection.execute(f"attach '{right}' as right_wh (read_only)")
     only = "select count(*) from (select * from {} except all select * from {})"
     return (
-        connection.execute(only.format(f"left_wh.{SNAPSHOT}", f"right_wh.{SNAPSHOT}")).fetchone()[0],
-        connection.execute(only.format(f"right_wh.{SNAPSHOT}", f"left_wh.{SNAPSHOT}")).fetchone()[0],
+        connection.execute(only.format(f"left_wh.{SNAPSHOT}", f"right_wh.{SNAPSHOT}")).fetchone()[
+            0
+        ],
+        connection.execute(only.format(f"right_wh.{SNAPSHOT}", f"left_wh.{SNAPSHOT}")).fetchone()[
+            0
+        ],
     )
 
 
 def snapshot_rows(db: Path, columns: str = "*") -> list[tuple[Any, ...]]:
     with duckdb.connect(str(db), read_only=True) as connection:
-        return connection.execute(
-            f"select {columns} from {SNAPSHOT} order by all").fetchall()
+        return connection.execute(f"select {columns} from {SNAPSHOT} order by all").fetchall()
 
 
 def relation_exists(db: Path, relation: str) -> bool:
     schema, name = relation.split(".")
     with duckdb.connect(str(db), read_only=True) as connection:
-        return connection.execute(
-            "select count(*) from information_schema.tables"
-            " where table_schema = ? and table_name = ?", [schema, name]).fetchone()[0] == 1
+        return (
+            connection.execute(
+                "select count(*) from information_schema.tables"
+                " where table_schema = ? and table_name = ?",
+                [schema, name],
+            ).fetchone()[0]
+            == 1
+        )
 
 
 def assert_same_snapshot(replayed: Path, loaded: Path) -> None:
     assert snapshot_columns(replayed) == snapshot_columns(loaded)
     assert [name for name, _ in snapshot_columns(loaded)][-4:] == [
-        "dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to"]
+        "dbt_scd_id",
+        "dbt_updated_at",
+        "dbt_valid_from",
+        "dbt_valid_to",
+    ]
     assert snapshot_differences(replayed, loaded) == (0, 0)
 
 
@@ -77,7 +95,11 @@ REPLAYED_DAYS = 30
 def test_bulk_load_equals_day_by_day_replay_on_the_demo(tmp_path: Path) -> None:
     days = sorted({file_day(path) for path in (DEMO_RAW / "crm" / "contacts").glob("*.parquet")})
     days = days[:REPLAYED_DAYS]
-    raw, replayed, loaded = tmp_path / "raw", tmp_path / "replayed.duckdb", tmp_path / "loaded.duckdb"
+    raw, replayed, loaded = (
+        tmp_path / "raw",
+        tmp_path / "replayed.duckdb",
+        tmp_path / "loaded.duckdb",
+    )
     land_files_through(raw, days[-2], DEMO_RAW)
 
     replay_log = run_ok(raw, replayed, "--day-by-day")
@@ -89,7 +111,8 @@ def test_bulk_load_equals_day_by_day_replay_on_the_demo(tmp_path: Path) -> None:
     versions_before = len(snapshot_rows(loaded, "dbt_scd_id"))
     with duckdb.connect() as connection:
         contacts = connection.execute(
-            f"select count(distinct contact_id) from '{raw}/crm/contacts/*.parquet'").fetchone()[0]
+            f"select count(distinct contact_id) from '{raw}/crm/contacts/*.parquet'"
+        ).fetchone()[0]
     assert versions_before > contacts  # every contact exported so far, plus its changes
 
     # The next day lands: both warehouses take the ordinary per-day path.
@@ -109,37 +132,62 @@ D1, D2, D3, D4, D5 = (dt.date(2026, 1, day) for day in range(5, 10))
 
 
 def at(day: int, hour: int) -> dt.datetime:
-    return dt.datetime(2026, 1, day, hour, tzinfo=dt.timezone.utc)
+    return dt.datetime(2026, 1, day, hour, tzinfo=dt.UTC)
 
 
-def card(contact_id: str, updated_at: dt.datetime, segment: str, deleted: bool = False
-         ) -> dict[str, Any]:
-    return {**ONE_ROW["crm/contacts"], "contact_id": contact_id, "updated_at": updated_at,
-            "activity_segment": segment, "is_deleted": deleted}
+def card(
+    contact_id: str, updated_at: dt.datetime, segment: str, deleted: bool = False
+) -> dict[str, Any]:
+    return {
+        **ONE_ROW["crm/contacts"],
+        "contact_id": contact_id,
+        "updated_at": updated_at,
+        "activity_segment": segment,
+        "is_deleted": deleted,
+    }
 
 
 EXPORTS: dict[dt.date, list[dict[str, Any]]] = {
-    D1: [card("c1", at(4, 10), "active"), card("c2", at(3, 9), "active"),
-         card("c3", at(4, 15), "active"), card("c5", at(2, 11), "active")],
+    D1: [
+        card("c1", at(4, 10), "active"),
+        card("c2", at(3, 9), "active"),
+        card("c3", at(4, 15), "active"),
+        card("c5", at(2, 11), "active"),
+    ],
     # c2 vanishes; c3 is soft-deleted; c5 changes without a newer updated_at.
-    D2: [card("c1", at(6, 8), "at_risk"), card("c3", at(6, 9), "active", deleted=True),
-         card("c5", at(2, 11), "churned")],
+    D2: [
+        card("c1", at(6, 8), "at_risk"),
+        card("c3", at(6, 9), "active", deleted=True),
+        card("c5", at(2, 11), "churned"),
+    ],
     # c2 is back with an updated_at before its vanishing; c3 vanishes after its soft delete.
-    D3: [card("c1", at(6, 8), "at_risk"), card("c2", at(6, 20), "new"),
-         card("c4", at(7, 5), "new"), card("c5", at(2, 11), "churned")],
+    D3: [
+        card("c1", at(6, 8), "at_risk"),
+        card("c2", at(6, 20), "new"),
+        card("c4", at(7, 5), "new"),
+        card("c5", at(2, 11), "churned"),
+    ],
     # c1's updated_at goes back; c2 and c3 come back with newer cards.
-    D4: [card("c1", at(5, 12), "churned"), card("c2", at(8, 6), "active"),
-         card("c3", at(7, 22), "new"), card("c4", at(7, 5), "new"),
-         card("c5", at(2, 11), "churned")],
+    D4: [
+        card("c1", at(5, 12), "churned"),
+        card("c2", at(8, 6), "active"),
+        card("c3", at(7, 22), "new"),
+        card("c4", at(7, 5), "new"),
+        card("c5", at(2, 11), "churned"),
+    ],
     # c3 vanishes again.
-    D5: [card("c1", at(9, 7), "churned"), card("c2", at(8, 6), "active"),
-         card("c4", at(7, 5), "new"), card("c5", at(2, 11), "churned")],
+    D5: [
+        card("c1", at(9, 7), "churned"),
+        card("c2", at(8, 6), "active"),
+        card("c4", at(7, 5), "new"),
+        card("c5", at(2, 11), "churned"),
+    ],
 }
 
 
 def day_end(day: dt.date) -> dt.datetime:
     """The end of a Moscow calendar day (UTC+3), in UTC: a tombstone's updated_at."""
-    return dt.datetime.combine(day, dt.time(21), tzinfo=dt.timezone.utc)
+    return dt.datetime.combine(day, dt.time(21), tzinfo=dt.UTC)
 
 
 # (contact, valid_from, valid_to, is_deleted, segment, export_date), worked out by hand from
@@ -191,8 +239,9 @@ def test_bulk_load_equals_replay_on_hand_built_edge_cases(tmp_path: Path) -> Non
 
     assert_same_snapshot(replayed, loaded)
     versions = snapshot_rows(
-        loaded, "contact_id, dbt_valid_from, dbt_valid_to, is_deleted, activity_segment,"
-                " export_date")
+        loaded,
+        "contact_id, dbt_valid_from, dbt_valid_to, is_deleted, activity_segment, export_date",
+    )
     assert versions == [
         (contact, naive_utc(start), naive_utc(end), deleted, segment, export)
         for contact, start, end, deleted, segment, export in EXPECTED_VERSIONS
@@ -200,4 +249,6 @@ def test_bulk_load_equals_replay_on_hand_built_edge_cases(tmp_path: Path) -> Non
     meta = snapshot_rows(loaded, "contact_id, updated_at, dbt_scd_id, dbt_updated_at")
     for contact, updated_at, scd_id, dbt_updated_at in meta:
         assert dbt_updated_at == updated_at
-        assert scd_id == hashlib.md5(f"{contact}|{updated_at:%Y-%m-%d %H:%M:%S}".encode()).hexdigest()
+        assert (
+            scd_id == hashlib.md5(f"{contact}|{updated_at:%Y-%m-%d %H:%M:%S}".encode()).hexdigest()
+        )

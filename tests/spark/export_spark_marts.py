@@ -20,8 +20,10 @@ def export(spark_dir: Path, out_dir: Path, relations: list[str]) -> None:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.warehouse.dir", f"{spark_dir}/warehouse")
         .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={spark_dir}")
-        .config("spark.hadoop.javax.jdo.option.ConnectionURL",
-                f"jdbc:derby:;databaseName={spark_dir}/metastore_db;create=false")
+        .config(
+            "spark.hadoop.javax.jdo.option.ConnectionURL",
+            f"jdbc:derby:;databaseName={spark_dir}/metastore_db;create=false",
+        )
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .enableHiveSupport()
@@ -30,7 +32,9 @@ def export(spark_dir: Path, out_dir: Path, relations: list[str]) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         for relation in relations:
-            pq.write_table(session.table(f"main.{relation}").toArrow(), out_dir / f"{relation}.parquet")
+            pq.write_table(
+                session.table(f"main.{relation}").toArrow(), out_dir / f"{relation}.parquet"
+            )
     finally:
         session.stop()
 

@@ -24,13 +24,13 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
-import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import duckdb
 import pyarrow.parquet as pq
@@ -83,9 +83,22 @@ FILE_DAY = re.compile(r"_(\d{4}-\d{2}-\d{2})\.parquet$")
 def run_pipeline(target: str, raw: Path, db: Path, spark_dir: Path) -> None:
     env = {**dbt_env(raw, db), "MW_SPARK_DIR": str(spark_dir)}
     done = subprocess.run(
-        [sys.executable, "scripts/run_pipeline.py", "--raw-dir", str(raw), "--db", str(db),
-         "--target", target, "--warn-error"],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "scripts/run_pipeline.py",
+            "--raw-dir",
+            str(raw),
+            "--db",
+            str(db),
+            "--target",
+            target,
+            "--warn-error",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, f"{target} build failed:\n" + (done.stdout + done.stderr)[-8000:]
 
@@ -101,15 +114,25 @@ def copy_landing_zone(target: Path, keep: Callable[[Path], bool]) -> None:
 def read_duckdb(db: Path) -> dict[str, Marts]:
     with duckdb.connect(str(db), read_only=True) as connection:
         connection.execute("set timezone = 'UTC'")
-        return {name: read_arrow(connection.sql(f"select * from main.{name}").fetch_arrow_table())
-                for name in SPEC_MARTS}
+        return {
+            name: read_arrow(connection.sql(f"select * from main.{name}").fetch_arrow_table())
+            for name in SPEC_MARTS
+        }
 
 
 def read_spark(spark_dir: Path, out_dir: Path) -> dict[str, Marts]:
     done = subprocess.run(
-        [sys.executable, str(Path(__file__).parent / "export_spark_marts.py"), str(spark_dir),
-         str(out_dir), *SPEC_MARTS],
-        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            str(Path(__file__).parent / "export_spark_marts.py"),
+            str(spark_dir),
+            str(out_dir),
+            *SPEC_MARTS,
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, (done.stdout + done.stderr)[-8000:]
     return {name: read_arrow(pq.read_table(out_dir / f"{name}.parquet")) for name in SPEC_MARTS}
@@ -150,7 +173,7 @@ def normalize(value: Any) -> Any:
     """One representation per value (the tolerated differences of the module docstring)."""
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
         return value
     if isinstance(value, decimal.Decimal):
         return float(value)
@@ -190,8 +213,12 @@ def sorted_rows(columns: list[str], rows: list[dict[str, Any]]) -> list[tuple[An
     return sorted(normalized, key=lambda row: tuple(sort_key(value) for value in row))
 
 
-def differences(columns: list[str], expected: list[tuple[Any, ...]],
-                actual: list[tuple[Any, ...]], limit: int = 5) -> list[str]:
+def differences(
+    columns: list[str],
+    expected: list[tuple[Any, ...]],
+    actual: list[tuple[Any, ...]],
+    limit: int = 5,
+) -> list[str]:
     found = []
     for number, (want, got) in enumerate(zip(expected, actual)):
         for column, left, right in zip(columns, want, got):
@@ -206,11 +233,22 @@ def test_dbt_unit_tests_pass_on_spark(marts: dict, root: Path) -> None:
     """The unit tests that the runner's build leaves out, once on the built Spark warehouse
     (their input models give the column types)."""
     done = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "test", "--target", "spark",
-         "--select", "test_type:unit"],
-        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
-        env={**dbt_env(root / "raw", root / "warehouse.duckdb"),
-             "MW_SPARK_DIR": str(root / "spark")},
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "test",
+            "--target",
+            "spark",
+            "--select",
+            "test_type:unit",
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={
+            **dbt_env(root / "raw", root / "warehouse.duckdb"),
+            "MW_SPARK_DIR": str(root / "spark"),
+        },
     )
     assert done.returncode == 0, (done.stdout + done.stderr)[-8000:]
     assert " ERROR=0 " in done.stdout and " FAIL=0 " in done.stdout, done.stdout[-3000:]
