@@ -65,11 +65,13 @@ build-spark: $(SPARK_INSTALLED)
 ## `make test-spark`, which CI runs after it (.ci/run).
 test: lint pytest
 
-# Python: ruff's checks and its formatting. SQL: linted against an empty database, so that
-# incremental models render the same way whether or not a warehouse has been built.
+# Python: ruff's checks and its formatting, then mypy's type check (config in pyproject.toml).
+# SQL: linted against an empty database, so that incremental models render the same way
+# whether or not a warehouse has been built.
 lint: $(INSTALLED)
 	$(BIN)/ruff check scripts tests orchestration
 	$(BIN)/ruff format --check scripts tests orchestration
+	$(BIN)/mypy
 	mkdir -p target/lint
 	MW_DUCKDB_PATH=$(CURDIR)/target/lint/empty.duckdb $(BIN)/sqlfluff lint models snapshots tests/dbt --processes 2
 

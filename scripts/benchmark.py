@@ -401,7 +401,9 @@ def snapshot_max_export_date(db: Path) -> dt.date | None:
     import duckdb
 
     with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute("select max(export_date) from snapshots.snp_crm__contacts").fetchone()[0]
+        row = con.execute("select max(export_date) from snapshots.snp_crm__contacts").fetchone()
+        assert row is not None  # an aggregate: always one row
+        return row[0]
 
 
 # --------------------------------------------------------------------------- report

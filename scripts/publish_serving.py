@@ -162,19 +162,20 @@ def warehouse_comments(
     connection: duckdb.DuckDBPyConnection, mart: str
 ) -> tuple[str, dict[str, str]]:
     """The table and column comments a mart carries in the warehouse (dbt's persist_docs)."""
-    table = connection.execute(
+    table_row = connection.execute(
         "select coalesce(max(comment), '') from (select comment from duckdb_tables()"
         " where database_name = 'wh' and schema_name = 'main' and table_name = $mart"
         " union all select comment from duckdb_views() where database_name = 'wh'"
         " and schema_name = 'main' and view_name = $mart)",
         {"mart": mart},
-    ).fetchone()[0]
+    ).fetchone()
+    assert table_row is not None  # an aggregate: always one row
     columns = connection.execute(
         "select column_name, comment from duckdb_columns() where database_name = 'wh'"
         " and schema_name = 'main' and table_name = $mart and comment is not null",
         {"mart": mart},
     ).fetchall()
-    return table, dict(columns)
+    return table_row[0], dict(columns)
 
 
 def merged_descriptions(
@@ -337,6 +338,8 @@ def write_aside(warehouse: Path, version: str, database: Path, parquet_dir: Path
                     f"(duckdb {copied} vs {expected}, parquet {written} vs "
                     f"{expected_parquet})"
                 )
+            # checksum_sql is an aggregate: always one row
+            assert expected is not None and written is not None
             marts.append(MartCopy(name, int(expected[0]), int(expected[1]), int(written[1])))
         connection.execute("create schema srv.meta")
         connection.execute(f"""

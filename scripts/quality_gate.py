@@ -33,12 +33,15 @@ def published_through(serving_database: Path) -> dt.datetime | None:
         has_files = connection.execute(
             "select count(*) from duckdb_tables() where schema_name = 'main'"
             " and table_name = 'dq_landing_files'"
-        ).fetchone()[0]
-        if not has_files:
+        ).fetchone()
+        assert has_files is not None  # an aggregate: always one row
+        if not has_files[0]:
             return None
-        return connection.execute(
+        newest = connection.execute(
             "select max(first_loaded_at) from main.dq_landing_files"
-        ).fetchone()[0]
+        ).fetchone()
+        assert newest is not None  # an aggregate: always one row
+        return newest[0]
 
 
 def blocking_findings(warehouse: Path) -> list[dict[str, object]]:

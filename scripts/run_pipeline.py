@@ -32,6 +32,10 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from dbt.contracts.graph.manifest import Manifest
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 if str(PROJECT_DIR) not in sys.path:
@@ -102,10 +106,13 @@ def last_snapshotted_day(db_path: Path) -> dt.date | None:
             "select count(*) from information_schema.tables"
             " where table_schema = 'snapshots' and table_name = ?",
             [SNAPSHOT],
-        ).fetchone()[0]
-        if not exists:
+        ).fetchone()
+        assert exists is not None  # an aggregate: always one row
+        if not exists[0]:
             return None
-        return connection.execute(f"select max(export_date) from {SNAPSHOT_RELATION}").fetchone()[0]
+        newest = connection.execute(f"select max(export_date) from {SNAPSHOT_RELATION}").fetchone()
+        assert newest is not None  # an aggregate: always one row
+        return newest[0]
 
 
 def pending_days(days: list[dt.date], done_through: dt.date | None) -> list[dt.date]:
@@ -130,12 +137,14 @@ class Dbt:
         if not parsed.success:
             raise SystemExit(f"dbt parse failed: {parsed.exception}")
         self._record("parse", ["parse"], started, None)
-        self._runner = dbtRunner(manifest=parsed.result)
+        # a successful `parse` returns the Manifest (dbtRunnerResult.result is a union)
+        manifest = cast("Manifest", parsed.result)
+        self._runner = dbtRunner(manifest=manifest)
         self.has_snapshot = any(
             node.resource_type == "snapshot" and node.name == SNAPSHOT
-            for node in parsed.result.nodes.values()
+            for node in manifest.nodes.values()
         )
-        self.adapter_type = parsed.result.metadata.adapter_type
+        self.adapter_type = manifest.metadata.adapter_type
 
     def invoke(self, phase: str, *args: str) -> None:
         started = time.monotonic()

@@ -13,7 +13,7 @@ null where there are no trials or the ratio is not a proportion).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 
@@ -129,7 +129,10 @@ def kpi_tile(
         .transform_calculate(
             **{f"cut_{column}": f"({keep}) ? datum.{column} : 0" for column in sums}
         )
-        .transform_aggregate(**{column: f"sum(cut_{column})" for column in sums})
+        # mypy checks a **dict against aggregate= and groupby= too: its keys are column names
+        .transform_aggregate(
+            **cast("dict[str, Any]", {column: f"sum(cut_{column})" for column in sums})
+        )
         .transform_calculate(value_text=value, sub_text=sub)
     )
     big = (
@@ -143,7 +146,8 @@ def kpi_tile(
     head = base.mark_text(align="left", baseline="top", fontSize=11, color="#5b6475").encode(
         text=alt.value(label.upper()), x=alt.value(0), y=alt.value(4)
     )
-    return alt.layer(head, big, small).properties(width=100, height=66)
+    # no layer has a facet encoding (for alt.layer to hoist): a LayerChart
+    return cast("alt.LayerChart", alt.layer(head, big, small)).properties(width=100, height=66)
 
 
 def percent(expression: str) -> str:
@@ -373,7 +377,8 @@ def registrations() -> alt.LayerChart:
         .mark_text(dy=-8, fontSize=11, color="#3a4252")
         .encode(x=x, y=alt.Y("registrations:Q"), text="label:N")
     )
-    return alt.layer(bars, totals).properties(width=WIDTH - 200, height=200)
+    # no layer has a facet encoding (for alt.layer to hoist): a LayerChart
+    return cast("alt.LayerChart", alt.layer(bars, totals)).properties(width=WIDTH - 200, height=200)
 
 
 def segment_flow(flow_days: int | None) -> alt.LayerChart:
@@ -434,4 +439,5 @@ def segment_flow(flow_days: int | None) -> alt.LayerChart:
         .mark_text(fontSize=10, color="white", fontWeight=600)
         .encode(x="middle:Q", y=y, text=alt.Text("share:Q", format=".0%"))
     )
-    return alt.layer(bars, labels).properties(width=WIDTH - 330)
+    # no layer has a facet encoding (for alt.layer to hoist): a LayerChart
+    return cast("alt.LayerChart", alt.layer(bars, labels)).properties(width=WIDTH - 330)

@@ -7,6 +7,8 @@ where the denominator is 0.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import altair as alt
 
 from scripts.dashboard.charts import WIDTH, ratio, rub, where
@@ -30,7 +32,8 @@ def cpl_by_level() -> alt.LayerChart:
         .transform_aggregate(
             spend="sum(spend)",
             groupby=["channel"],
-            **{column: f"sum({column})" for column, _ in LEVELS},
+            # mypy checks a **dict against aggregate= too: its keys are column names
+            **cast("dict[str, Any]", {column: f"sum({column})" for column, _ in LEVELS}),
         )
         .transform_filter("datum.spend > 0")
         .transform_fold(
@@ -69,7 +72,8 @@ def cpl_by_level() -> alt.LayerChart:
         ],
     )
     texts = base.mark_text(fontSize=11, color="#1f2430").encode(x=x, y=y, text="cpl_text:N")
-    return alt.layer(cells, texts).properties(width=WIDTH - 300)
+    # no layer has a facet encoding (for alt.layer to hoist): a LayerChart
+    return cast("alt.LayerChart", alt.layer(cells, texts)).properties(width=WIDTH - 300)
 
 
 def drr_panel(grain: str, title: str) -> alt.LayerChart:
@@ -126,7 +130,8 @@ def drr_panel(grain: str, title: str) -> alt.LayerChart:
         .mark_line(strokeDash=[5, 4], color="#e15759")
         .encode(x=x, y=y)
     )
-    return alt.layer(line, trend, points, labels).properties(
+    # no layer has a facet encoding (for alt.layer to hoist): a LayerChart
+    return cast("alt.LayerChart", alt.layer(line, trend, points, labels)).properties(
         width=(WIDTH - 120) // 3, height=190, title=title
     )
 
@@ -135,7 +140,7 @@ def drr_by_period() -> alt.HConcatChart:
     return alt.hconcat(*(drr_panel(grain, title) for grain, title in GRAINS), spacing=24)
 
 
-def comparison_bars(base: alt.Chart, field: str, title: str, top: int | None) -> alt.Chart:
+def comparison_bars(base: alt.Chart, field: str, title: str, top: int | None) -> alt.LayerChart:
     """Leads under last click and under linear side by side per `field` value."""
     summed = base.transform_aggregate(
         leads_last_click="sum(leads_last_click)",
@@ -180,7 +185,8 @@ def comparison_bars(base: alt.Chart, field: str, title: str, top: int | None) ->
         x="leads:Q", y=y, yOffset=alt.YOffset("model:N"), text=alt.Text("leads:Q", format=",.1f")
     )
     # The step is each bar's (two per row), not the row's.
-    return alt.layer(bars, labels).properties(
+    # no layer has a facet encoding (for alt.layer to hoist): a LayerChart
+    return cast("alt.LayerChart", alt.layer(bars, labels)).properties(
         width=(WIDTH - 420) // 2, height={"step": 13, "for": "position"}, title=title
     )
 

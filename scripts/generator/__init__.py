@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -135,6 +136,16 @@ IDENTIFIER_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+class _ProgressBar(Protocol):
+    """What the generator uses of a tqdm bar (and _NoBar)."""
+
+    def update(self, n: int = 1) -> object: ...
+
+    def set_description(self, desc: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class _NoBar:
     def update(self, n: int = 1) -> None:
         pass
@@ -146,7 +157,7 @@ class _NoBar:
         pass
 
 
-def _bar(progress: bool, total: int, desc: str):  # type: ignore[no-untyped-def]
+def _bar(progress: bool, total: int, desc: str) -> _ProgressBar:
     if not progress:
         return _NoBar()
     from tqdm import tqdm
@@ -176,9 +187,9 @@ def generate(
     in the simulation (effects.py), recorded in ground_truth/planted_effects."""
     out_dir = Path(out_dir)
     raw, truth, spool_dir = out_dir / "raw", out_dir / "ground_truth", out_dir / ".spool"
-    for d in (raw, truth, spool_dir):
-        if d.exists():
-            shutil.rmtree(d)
+    for directory in (raw, truth, spool_dir):
+        if directory.exists():
+            shutil.rmtree(directory)
     truth.mkdir(parents=True)
     rng = np.random.default_rng(seed)
     clock = Clock(start_date, days)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -261,7 +262,7 @@ def build_sessions(
     content = np.concatenate([content, np.full(e_n, None, dtype=object)])
     term = np.concatenate([term, np.full(e_n, None, dtype=object)])
     ref = np.concatenate(
-        [ref, np.where(rng.random(e_n) < 0.3, "https://e.mail.ru/", None).astype(object)]
+        [ref, np.where(rng.random(e_n) < 0.3, "https://e.mail.ru/", None).astype(object)]  # type: ignore[call-overload]  # numpy's stubs reject None
     )
     landing = np.concatenate([landing, camp_landing[e_camp]])
     pick_all = np.concatenate([pick_all, np.full(e_n, -1, np.int32)])
@@ -399,9 +400,9 @@ def build_requests(
     )
     has_email |= ~has_phone
     d10 = np.where(rng.random(n) < 0.8, people.phone1[person], people.phone2[person])
-    phone = np.where(has_phone, format_phones(rng, d10), None)
+    phone = np.where(has_phone, format_phones(rng, d10), None)  # type: ignore[call-overload]  # numpy's stubs reject None
     em = np.where(rng.random(n) < 0.8, people.email1[person], people.email2[person])
-    email = np.where(has_email, type_emails(rng, em, 0.3), None)
+    email = np.where(has_email, type_emails(rng, em, 0.3), None)  # type: ignore[call-overload]  # numpy's stubs reject None
     full = rng.random(n) < 0.4
     name = np.where(
         full,
@@ -438,7 +439,7 @@ def _contact_for(
     ok = (card >= 0) & (rng.random(len(person)) < p_match)
     safe = np.where(card >= 0, card, 0)
     ok &= (cards.registered_us[safe] < ts) & (gone_at[safe] > ts)
-    return np.where(ok, cards.contact_id[safe], None).astype(object)
+    return np.where(ok, cards.contact_id[safe], None).astype(object)  # type: ignore[call-overload]  # numpy's stubs reject None
 
 
 def build_leads(
@@ -460,7 +461,7 @@ def build_leads(
     first_card = np.full(len(people.kind), -1, np.int64)
     prim = np.flatnonzero(cards.is_primary)
     first_card[cards.person[prim]] = prim
-    parts: list[dict[str, np.ndarray]] = []
+    parts: list[dict[str, Any]] = []  # columns (arrays) and p_match (a float)
     # calls: target unique calls; the CRM loses the call id for ~20%
     c = np.flatnonzero(
         calls["is_target"] & calls["is_unique"] & (rng.random(len(calls["_ts"])) < 0.7 * rate)
@@ -473,7 +474,7 @@ def build_leads(
             "phone": format_phones(rng, calls["_d10"][c]),
             "email": np.full(len(c), None, dtype=object),
             "channel": np.full(len(c), "call", dtype=object),
-            "call_id": np.where(rng.random(len(c)) < 0.8, calls["call_id"][c], None),
+            "call_id": np.where(rng.random(len(c)) < 0.8, calls["call_id"][c], None),  # type: ignore[call-overload]  # numpy's stubs reject None
             "req_id": np.full(len(c), None, dtype=object),
             "p_match": 0.85,
         }
@@ -487,7 +488,7 @@ def build_leads(
             "email": requests["email"][r],
             "channel": requests["request_type"][r],
             "call_id": np.full(len(r), None, dtype=object),
-            "req_id": np.where(rng.random(len(r)) < 0.9, requests["request_id"][r], None),
+            "req_id": np.where(rng.random(len(r)) < 0.9, requests["request_id"][r], None),  # type: ignore[call-overload]  # numpy's stubs reject None
             "p_match": 0.85,
         }
     )
@@ -498,7 +499,7 @@ def build_leads(
         {
             "ts": wregs["ts"][w] + rng.integers(600, 86400, len(w)) * SEC,
             "person": wper,
-            "phone": np.where(
+            "phone": np.where(  # type: ignore[call-overload]  # numpy's stubs reject None
                 rng.random(len(w)) < 0.5, format_phones(rng, people.phone1[wper]), None
             ),
             "email": type_emails(rng, people.email1[wper], 0.2),

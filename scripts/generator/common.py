@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import overload
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,10 @@ class Clock:
             * SEC
         )
 
+    @overload
+    def day_start(self, d: int) -> int: ...
+    @overload
+    def day_start(self, d: np.ndarray) -> np.ndarray: ...
     def day_start(self, d: int | np.ndarray) -> int | np.ndarray:
         """UTC microseconds of Moscow midnight opening business day d."""
         return (

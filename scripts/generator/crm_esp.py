@@ -100,29 +100,30 @@ def build_campaigns(rng: np.random.Generator, clock: Clock, counter: Counter) ->
     n = len(rows)
     ids = counter.take("cmp-", n, 4)
     etype = np.array([r[0] for r in rows], dtype=object)
-    brand = np.array([r[1] for r in rows], dtype=object)
+    brands = np.array([r[1] for r in rows], dtype=object)
     launched = np.array([r[2] for r in rows], dtype=np.int64)
     utm, trigger_key = [], {}
     for i, r in enumerate(rows):
         day = clock.day_str(int(clock.msk_day(np.array([r[2]]))[0]))
         if r[0] == "trigger":
-            trig, m = r[3].split(":")
-            trigger_key[(trig, int(m))] = i
-            utm.append(f"trg_{trig}_{m}")
+            trig, month = r[3].split(":")
+            trigger_key[(trig, int(month))] = i
+            utm.append(f"trg_{trig}_{month}")
         elif r[0] == "digest":
             utm.append(f"digest_{day.replace('-', '')}")
         else:
             short = "act" if r[0] == "activation" else "webinar"
             utm.append(f"{short}_{r[1]}_{day.replace('-', '')}")
     pages = rng.choice(PAGES, size=n)
-    return Campaigns(ids, etype, brand, launched, np.array(utm, dtype=object), pages, trigger_key)
+    return Campaigns(ids, etype, brands, launched, np.array(utm, dtype=object), pages, trigger_key)
 
 
 def campaign_table_rows(
     rng: np.random.Generator, clock: Clock, cmp: Campaigns, buf: TableSpool
 ) -> None:
     """esp/campaigns rows, exported on their launch day."""
-    names, subjects, costs = [], [], []
+    names: list[str] = []
+    subjects: list[str] = []
     for t, b, u in zip(cmp.email_type, cmp.brand, cmp.utm):
         key = f"trigger_{u.split('_')[1]}" if t == "trigger" else t
         subjects.append(SUBJECTS[key].format(brand=(b or "").capitalize()))
@@ -684,7 +685,7 @@ class CrmEspSimulation:
             c_ts[w] + delay[w] * SEC,
             "webinar_registration",
             cmp.brand[camp[w]],
-            np.where(with_utm[w], cmp.utm[camp[w]], None),
+            np.where(with_utm[w], cmp.utm[camp[w]], None),  # type: ignore[arg-type]  # numpy's stubs reject None
         )
         dl = np.flatnonzero((et == "activation") & (rng.random(len(c_idx)) < 0.15))
         self._activities(
@@ -720,8 +721,8 @@ class CrmEspSimulation:
         rng, clock = rng or self.rng, self.clock
         brand = np.where(brand == None, rng.choice(np.array(BRANDS, dtype=object), len(idx)), brand)  # noqa: E711
         has = utm_campaign != None  # noqa: E711
-        src = np.where(has, "esp", None) if utm_source is None else utm_source
-        med = np.where(has, "email", None) if utm_medium is None else utm_medium
+        src = np.where(has, "esp", None) if utm_source is None else utm_source  # type: ignore[call-overload]  # numpy's stubs reject None
+        med = np.where(has, "email", None) if utm_medium is None else utm_medium  # type: ignore[call-overload]  # numpy's stubs reject None
         ids = self.counter.take("act", len(idx), 8)
         day = clock.msk_day(ts)
         keep = day < clock.days
@@ -770,11 +771,11 @@ class CrmEspSimulation:
             )
             ts = diurnal_time(rng, self.clock, np.full(len(idx), d))
             social = rng.random(len(idx)) < 0.3
-            src = np.where(
+            src = np.where(  # type: ignore[call-overload]  # numpy's stubs reject None
                 social, rng.choice(np.array(["telegram", "vk"], dtype=object), len(idx)), None
             )
-            med = np.where(social, "social", None)
-            camp = np.where(social, "webinar_announce", None)
+            med = np.where(social, "social", None)  # type: ignore[call-overload]  # numpy's stubs reject None
+            camp = np.where(social, "webinar_announce", None)  # type: ignore[call-overload]  # numpy's stubs reject None
             self._activities(
                 idx,
                 ts,
@@ -829,7 +830,7 @@ class CrmEspSimulation:
         idx = np.flatnonzero(self.present)
         take = pa.array(idx)
         codes = mask_lists(self.mask[idx], CODE_ARR)
-        cols_: dict[str, object] = {
+        cols_: dict[str, pa.Array | np.ndarray] = {
             k: st[k].take(take)
             for k in (
                 "contact_id",
@@ -906,7 +907,9 @@ class CrmEspSimulation:
             s_idx, s_ts, s_camp = [], [], []
             for ci in np.flatnonzero((camp_day == d) & (cmp.email_type != "trigger")):
                 i, t = self._bulk_audience(int(ci), blocked)
-                s_idx.append(i), s_ts.append(t), s_camp.append(np.full(len(i), ci, np.int64))
+                s_idx.append(i)
+                s_ts.append(t)
+                s_camp.append(np.full(len(i), ci, np.int64))
             m_idx, m_ts, m_seg = moves
             offs = (
                 np.where(self.rng.random(len(m_idx)) < 0.3, 0, self.rng.integers(1, 41, len(m_idx)))
@@ -927,7 +930,9 @@ class CrmEspSimulation:
             ):
                 src = reg_idx if trig == "welcome" else m_idx
                 i, tt, c = self._triggers(trig, src[sel], t[sel], blocked)
-                s_idx.append(i), s_ts.append(tt), s_camp.append(c)
+                s_idx.append(i)
+                s_ts.append(tt)
+                s_camp.append(c)
             self._send_events(
                 d, np.concatenate(s_idx), np.concatenate(s_ts), np.concatenate(s_camp)
             )

@@ -186,6 +186,7 @@ class TableSpool:
             got += len(sel)
         dup_slot = np.flatnonzero(idx >= self.n)
         if len(dup_slot):
+            assert self.dup is not None  # indexes from self.n on are re-exported copies
             pieces.append(self.dup.take(pa.array(idx[dup_slot] - self.n)))
             where[dup_slot] = got + np.arange(len(dup_slot))
             got += len(dup_slot)
