@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DBT = str(Path(sys.executable).parent / "dbt")
 
@@ -64,3 +66,22 @@ def dbt_show(sql: str, db_path: Path) -> list[dict[str, Any]]:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return json.loads(done.stdout[done.stdout.index("{") :])["show"]
+
+
+def unit_tests_in_yaml() -> set[str]:
+    """The names of the dbt unit tests declared in the models' YAML."""
+    names = set()
+    for path in (PROJECT_DIR / "models").rglob("*.yml"):
+        names |= {
+            test["name"] for test in (yaml.safe_load(path.read_text()) or {}).get("unit_tests", [])
+        }
+    return names
+
+
+def passed_unit_tests(dbt_stdout: str) -> set[str]:
+    """The unit tests a `dbt test` run printed as passed (`N of M PASS model::name ...`)."""
+    return {
+        line.split("::")[1].split()[0]
+        for line in dbt_stdout.splitlines()
+        if " PASS " in line and "::" in line
+    }

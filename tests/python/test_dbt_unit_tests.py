@@ -8,18 +8,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import yaml
-from conftest import DEMO_RAW, PROJECT_DIR
-from dbt_helpers import run_dbt
-
-
-def unit_tests_in_yaml() -> list[str]:
-    names = []
-    for path in (PROJECT_DIR / "models").rglob("*.yml"):
-        names += [
-            test["name"] for test in (yaml.safe_load(path.read_text()) or {}).get("unit_tests", [])
-        ]
-    return names
+from conftest import DEMO_RAW
+from dbt_helpers import passed_unit_tests, run_dbt, unit_tests_in_yaml
 
 
 def test_every_dbt_unit_test_runs_and_passes(scratch_db: Path, demo_warehouse: Path) -> None:
@@ -29,9 +19,4 @@ def test_every_dbt_unit_test_runs_and_passes(scratch_db: Path, demo_warehouse: P
     done = run_dbt(["test", "--select", "test_type:unit"], DEMO_RAW, db)
 
     assert done.returncode == 0, done.stdout[-5000:]
-    passed = {
-        line.split("::")[1].split()[0]
-        for line in done.stdout.splitlines()
-        if " PASS " in line and "::" in line
-    }
-    assert passed == set(unit_tests_in_yaml()), done.stdout[-5000:]
+    assert passed_unit_tests(done.stdout) == unit_tests_in_yaml(), done.stdout[-5000:]
