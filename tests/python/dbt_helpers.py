@@ -14,6 +14,17 @@ import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DBT = str(Path(sys.executable).parent / "dbt")
+# When, and by which run, each landing file was loaded (dq_landing_files, mart_data_freshness):
+# a fact of the run, so two builds of the same files differ there and nowhere else.
+LOAD_RECORD_COLUMNS = frozenset(
+    {
+        "first_loaded_at",
+        "first_loaded_at_local",
+        "loaded_invocation_id",
+        "last_loaded_at",
+        "last_loaded_at_local",
+    }
+)
 
 
 def dbt_env(raw_dir: Path, db_path: Path) -> dict[str, str]:

@@ -9,14 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import DEMO_RAW
-from dbt_helpers import run_pipeline
+from dbt_helpers import LOAD_RECORD_COLUMNS, run_pipeline
 
 MART_PATTERN = "^(dim|fct|mart|dq)_"
-# The manifest of landing files records when and by which run each file was loaded.
-RUN_RECORDS = {
-    "dq_landing_files": "first_loaded_at, first_loaded_at_local, loaded_invocation_id",
-    "mart_data_freshness": "last_loaded_at, last_loaded_at_local",
-}
 
 
 def fingerprints(db: Path) -> dict[str, tuple[int, int, int]]:
@@ -33,7 +28,16 @@ def fingerprints(db: Path) -> dict[str, tuple[int, int, int]]:
         ]
         prints = {}
         for name in names:
-            columns = f"* exclude ({RUN_RECORDS[name]})" if name in RUN_RECORDS else "*"
+            loads = [
+                column
+                for (column,) in connection.execute(
+                    "select column_name from information_schema.columns"
+                    " where table_schema = 'main' and table_name = ?",
+                    [name],
+                ).fetchall()
+                if column in LOAD_RECORD_COLUMNS
+            ]
+            columns = f"* exclude ({', '.join(loads)})" if loads else "*"
             prints[name] = connection.execute(
                 f"select count(*), coalesce(sum(hash(row_values)), 0),"
                 f" coalesce(sum(hash(cast(row_values as varchar))), 0)"

@@ -9,19 +9,14 @@ from pathlib import Path
 
 import duckdb
 from conftest import DEMO_RAW
-from dbt_helpers import run_dbt, run_pipeline
+from dbt_helpers import LOAD_RECORD_COLUMNS, run_dbt, run_pipeline
 from landing_zone import file_day, land_files_through
 
 COMPARED_SCHEMAS = ("main", "snapshots", "intermediate")
 # The state of a run, not of the data: when each file was first loaded, and what was new in
 # the newest run (the data-quality gate's scope). Day-by-day runs and one run differ there
 # by design.
-RUN_STATE_COLUMNS = {
-    "first_loaded_at",
-    "first_loaded_at_local",
-    "loaded_invocation_id",
-    "last_loaded_at",
-    "last_loaded_at_local",
+RUN_STATE_COLUMNS = LOAD_RECORD_COLUMNS | {
     "is_new",
     "is_new_file",
     "new_files",
