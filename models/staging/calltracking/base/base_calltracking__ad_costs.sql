@@ -1,8 +1,10 @@
+{{ config(**load_by_file_config()) }}
 {%- set parsed = [] %}
 with
 
 source as {{ not_materialized() }} (
     select * from {{ landing_zone('calltracking', 'ad_costs') }}
+    where {{ unloaded_files() }}
 ),
 
 typed as {{ not_materialized() }} (
@@ -33,7 +35,7 @@ checked as {{ not_materialized() }} (
 ),
 
 flagged as (
-    {{ flag_duplicates('checked', ['cost_date', 'utm_source', 'utm_medium', 'utm_campaign']) }}
+    {{ newest_file_wins('checked', ['cost_date', 'utm_source', 'utm_medium', 'utm_campaign']) }}
 )
 
 select * from flagged

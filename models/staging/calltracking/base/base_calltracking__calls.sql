@@ -1,8 +1,10 @@
+{{ config(**load_by_file_config()) }}
 {%- set parsed = [] %}
 with
 
 source as {{ not_materialized() }} (
     select * from {{ landing_zone('calltracking', 'calls') }}
+    where {{ unloaded_files() }}
 ),
 
 typed as {{ not_materialized() }} (
@@ -38,7 +40,7 @@ checked as {{ not_materialized() }} (
 ),
 
 flagged as (
-    {{ flag_duplicates('checked', ['call_id']) }}
+    {{ newest_file_wins('checked', ['call_id']) }}
 )
 
 select * from flagged

@@ -1,8 +1,10 @@
+{{ config(**load_by_file_config()) }}
 {%- set parsed = [] %}
 with
 
 source as {{ not_materialized() }} (
     select * from {{ landing_zone('calltracking', 'sessions') }}
+    where {{ unloaded_files() }}
 ),
 
 typed as {{ not_materialized() }} (
@@ -34,7 +36,7 @@ checked as {{ not_materialized() }} (
 ),
 
 flagged as (
-    {{ flag_duplicates('checked', ['session_id']) }}
+    {{ newest_file_wins('checked', ['session_id']) }}
 )
 
 select * from flagged

@@ -1,8 +1,10 @@
+{{ config(**load_by_file_config()) }}
 {%- set parsed = [] %}
 with
 
 source as {{ not_materialized() }} (
     select * from {{ landing_zone('crm', 'deal_stages') }}
+    where {{ unloaded_files() }}
 ),
 
 typed as {{ not_materialized() }} (
@@ -27,7 +29,7 @@ checked as {{ not_materialized() }} (
 ),
 
 flagged as (
-    {{ flag_duplicates('checked', ['deal_id', 'stage']) }}
+    {{ newest_file_wins('checked', ['deal_id', 'stage']) }}
 )
 
 select * from flagged

@@ -1,8 +1,10 @@
+{{ config(**load_by_file_config()) }}
 {%- set parsed = [] %}
 with
 
 source as {{ not_materialized() }} (
     select * from {{ landing_zone('crm', 'leads') }}
+    where {{ unloaded_files() }}
 ),
 
 typed as {{ not_materialized() }} (
@@ -35,7 +37,7 @@ checked as {{ not_materialized() }} (
 ),
 
 flagged as (
-    {{ flag_duplicates('checked', ['lead_id']) }}
+    {{ newest_file_wins('checked', ['lead_id']) }}
 )
 
 select * from flagged

@@ -1,8 +1,11 @@
+{{ config(**load_by_file_config()) }}
 {%- set parsed = [] %}
+{%- set recipient = "coalesce(contact_id, 'email:' || coalesce(email, ''))" %}
 with
 
 source as {{ not_materialized() }} (
     select * from {{ landing_zone('esp', 'events') }}
+    where {{ unloaded_files() }}
 ),
 
 typed as {{ not_materialized() }} (
@@ -35,12 +38,49 @@ checked as {{ not_materialized() }} (
     from typed
 ),
 
+{% if is_incremental() %}
+    {#- The campaign and recipient pairs that the new files' rows, or the stored copies of
+        their event ids, belong to. Every row of those pairs is judged again from its own
+        reason, so their sends below are whole. Pairs are matched by hash: a collision adds
+        whole pairs, never part of one. -#}
+    touched_pairs as (
+        select distinct
+            campaign_id,
+            {{ recipient }} as recipient
+        from checked
+        union
+        select
+            campaign_id,
+            {{ recipient }} as recipient
+        from {{ this }}
+        where {{ key_hash(['event_id']) }} in (select {{ key_hash(['event_id']) }} from checked)
+    ),
+
+    judged as {{ not_materialized() }} (
+        select * from checked
+        union all by name
+        select *
+        from (
+            {{ loaded_rows_for_rerun(
+                ['duplicate key within file', 'implausible event_at: before its send']
+            ) }}
+        ) as stored
+        where {{ key_hash(['campaign_id', recipient]) }} in (
+            select {{ key_hash(['campaign_id', 'recipient']) }} from touched_pairs
+        )
+    ),
+{% else %}
+    judged as {{ not_materialized() }} (
+        select * from checked
+    ),
+{% endif %}
+
 sends as (
     select
         campaign_id as send_campaign_id,
-        coalesce(contact_id, 'email:' || coalesce(email, '')) as send_recipient,
+        {{ recipient }} as send_recipient,
         min(event_at) as sent_at
-    from checked
+    from judged
     where event_type = 'sent' and _reject_reason is null
     group by 1, 2
 ),
@@ -52,22 +92,22 @@ sequenced as {{ not_materialized() }} (
             ['_reject_reason', 'send_campaign_id', 'send_recipient', 'sent_at']
         ) }},
         coalesce(
-            checked._reject_reason,
+            judged._reject_reason,
             case
-                when checked.event_type <> 'sent' and checked.event_at < sends.sent_at
+                when judged.event_type <> 'sent' and judged.event_at < sends.sent_at
                     then 'implausible event_at: before its send'
             end
         ) as _reject_reason
-    from checked
+    from judged
     left join sends
         on
-            checked.campaign_id = sends.send_campaign_id
-            and coalesce(checked.contact_id, 'email:' || coalesce(checked.email, ''))
+            judged.campaign_id = sends.send_campaign_id
+            and coalesce(judged.contact_id, 'email:' || coalesce(judged.email, ''))
             = sends.send_recipient
 ),
 
 flagged as (
-    {{ flag_duplicates('sequenced', ['event_id']) }}
+    {{ newest_file_wins('sequenced', ['event_id']) }}
 )
 
 select * from flagged
