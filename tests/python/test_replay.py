@@ -12,7 +12,7 @@ from conftest import DEMO_RAW
 from dbt_helpers import LOAD_RECORD_COLUMNS, run_dbt, run_pipeline
 from landing_zone import file_day, land_files_through
 
-COMPARED_SCHEMAS = ("main", "snapshots", "intermediate")
+COMPARED_SCHEMAS = ("main", "snapshots", "intermediate", "staging")
 # The state of a run, not of the data: when each file was first loaded, and what was new in
 # the newest run (the data-quality gate's scope). Day-by-day runs and one run differ there
 # by design.
