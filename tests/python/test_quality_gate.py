@@ -228,6 +228,8 @@ def test_the_same_bad_days_as_history_are_reported_and_green(
     done = sequence.run()
 
     assert_exit(done, 0)
+    published["history"] = sequence.served_version()
+    assert published["history"][0] != published["acknowledged"][0]
     assert sequence.findings() == {
         row("freshness_lag_days", "calltracking/requests", 28, 23, None, "warn", True),
         row("rows_rejected", CALLS, 26, 2, 30, "warn", False),
