@@ -131,6 +131,7 @@ def period_days(grain: str, start: dt.date) -> list[dt.date]:
         ("mart_drr_by_period", "period_grain"),
         ("mart_channel_performance", "month"),
         ("mart_attribution_comparison", "month"),
+        ("mart_decision_confidence", "period_grain"),
     ],
 )
 def test_period_marts_flag_partial_periods(

@@ -65,11 +65,7 @@ def test_two_builds_of_the_same_landing_zone_are_bit_identical(
         "mart_attribution_comparison",
         "mart_markov_attribution",
         "mart_data_quality",
+        "mart_segment_flow_uplift",
+        "mart_decision_confidence",
     } <= set(first)
-    differing = {name for name in first if first[name] != second[name]}
-    assert differing <= FLOAT_ORDER_MARTS, differing - FLOAT_ORDER_MARTS
-
-
-# Known: their double sums (uplift weights, bootstrap replicates) are not yet in exact
-# decimals, so their last bits follow the summation order (CHANGELOG.md, Known issues).
-FLOAT_ORDER_MARTS = {"mart_segment_flow_uplift", "mart_decision_confidence"}
+    assert {name for name in first if first[name] != second[name]} == set()

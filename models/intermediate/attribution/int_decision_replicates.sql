@@ -25,13 +25,13 @@ per_person as (
         {{ campaign_cell }} as utm_campaign,
         model,
         coalesce(person_id, lead_id) as person_key,
-        sum(credit) as leads,
-        sum(qualified_credit) as qualified,
-        sum(meeting_credit) as meetings,
-        sum(booking_credit) as bookings,
-        sum(payment_credit) as payments,
-        sum(won_credit) as won,
-        sum(revenue_credit) as revenue_rub
+        {{ exact_sum('credit', 18) }} as leads,
+        {{ exact_sum('qualified_credit', 18) }} as qualified,
+        {{ exact_sum('meeting_credit', 18) }} as meetings,
+        {{ exact_sum('booking_credit', 18) }} as bookings,
+        {{ exact_sum('payment_credit', 18) }} as payments,
+        {{ exact_sum('won_credit', 18) }} as won,
+        {{ exact_sum('revenue_credit') }} as revenue_rub
     from attribution
     group by
         cast({{ dbt.date_trunc('month', 'converted_date') }} as date),
@@ -72,9 +72,9 @@ replicated as (
         per_person.utm_campaign,
         per_person.model,
         {%- for measure in ['leads', 'qualified', 'meetings', 'bookings', 'payments', 'won'] %}
-            sum(weights.weight * per_person.{{ measure }}) as {{ measure }},
+            {{ exact_sum('weights.weight * per_person.' ~ measure, 18) }} as {{ measure }},
         {%- endfor %}
-        sum(weights.weight * per_person.revenue_rub) as revenue_rub
+        {{ exact_sum('weights.weight * per_person.revenue_rub') }} as revenue_rub
     from per_person
     inner join weights
         on per_person.person_key = weights.person_key

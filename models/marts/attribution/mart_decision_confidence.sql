@@ -22,6 +22,10 @@ attribution as (
     select * from {{ ref('fct_attribution') }}
 ),
 
+calendar_periods as (
+    select * from {{ ref('dim_periods') }}
+),
+
 replicate_numbers as (
     {{ replicate_numbers() }}
     union all
@@ -62,9 +66,9 @@ period_sums as (
         replicates.channel,
         replicates.model,
         {%- for measure in levels %}
-            sum(replicates.{{ measure }}) as {{ measure }},
+            {{ exact_sum('replicates.' ~ measure, 18) }} as {{ measure }},
         {%- endfor %}
-        sum(replicates.revenue_rub) as revenue_rub
+        {{ exact_sum('replicates.revenue_rub') }} as revenue_rub
     from replicates
     inner join period_of_month
         on replicates.month = period_of_month.month
@@ -114,12 +118,12 @@ period_spend as (
         period_of_month.period_grain,
         period_of_month.period,
         spend.channel,
-        sum(spend.spend_rub) as spend_rub
+        {{ exact_sum('spend.spend_rub') }} as spend_rub
     from spend
     inner join period_of_month
         on spend.month = period_of_month.month
     group by period_of_month.period_grain, period_of_month.period, spend.channel
-    having sum(spend.spend_rub) > 0
+    having {{ exact_sum('spend.spend_rub') }} > 0
 ),
 
 paid_grid as (
@@ -141,11 +145,11 @@ paid_totals as (
         period_grain,
         period,
         model,
-        sum(spend_rub) as spend_rub,
+        {{ exact_sum('spend_rub') }} as spend_rub,
         {%- for measure in levels %}
-            sum({{ measure }}) as {{ measure }},
+            {{ exact_sum(measure, 18) }} as {{ measure }},
         {%- endfor %}
-        sum(revenue_rub) as revenue_rub
+        {{ exact_sum('revenue_rub') }} as revenue_rub
     from paid_grid
     group by replicate, period_grain, period, model
 ),
@@ -186,7 +190,7 @@ share_totals as (
         period_grain,
         period,
         model,
-        sum(leads) as leads
+        {{ exact_sum('leads', 18) }} as leads
     from period_grid
     group by replicate, period_grain, period, model
 ),
@@ -232,9 +236,11 @@ lead_differences as (
         cast({{ dbt.date_trunc('month', 'converted_date') }} as date) as month,
         channel,
         {{ not_set('utm_campaign') }} as utm_campaign,
-        sum(case when model = 'last_click' then credit else -credit end) as leads_difference,
-        sum(case when model = 'last_click' then revenue_credit else -revenue_credit end)
-            as revenue_difference
+        {{ exact_sum("case when model = 'last_click' then credit else -credit end", 18) }}
+            as leads_difference,
+        {{ exact_sum(
+            "case when model = 'last_click' then revenue_credit else -revenue_credit end"
+        ) }} as revenue_difference
     from attribution
     where model in ('last_click', 'linear')
     group by
@@ -269,8 +275,8 @@ comparison_cells as (
             lead_id,
             month,
             channel,
-            sum(leads_difference) as leads_difference,
-            sum(revenue_difference) as revenue_difference
+            {{ exact_sum('leads_difference', 18) }} as leads_difference,
+            {{ exact_sum('revenue_difference') }} as revenue_difference
         from lead_differences
         group by lead_id, month, channel
     ) as per_channel
@@ -283,8 +289,9 @@ comparison_sums as (
         month,
         channel,
         utm_campaign,
-        sum(case when model = 'last_click' then leads else -leads end) as leads_difference,
-        sum(case when model = 'last_click' then revenue_rub else -revenue_rub end)
+        {{ exact_sum("case when model = 'last_click' then leads else -leads end", 18) }}
+            as leads_difference,
+        {{ exact_sum("case when model = 'last_click' then revenue_rub else -revenue_rub end") }}
             as revenue_difference
     from replicates
     where model in ('last_click', 'linear')
@@ -295,8 +302,8 @@ comparison_sums as (
         month,
         channel,
         null as utm_campaign,
-        sum(case when model = 'last_click' then leads else -leads end),
-        sum(case when model = 'last_click' then revenue_rub else -revenue_rub end)
+        {{ exact_sum("case when model = 'last_click' then leads else -leads end", 18) }},
+        {{ exact_sum("case when model = 'last_click' then revenue_rub else -revenue_rub end") }}
     from replicates
     where model in ('last_click', 'linear')
     group by replicate, month, channel
@@ -486,6 +493,18 @@ all_decisions as (
             else 'no_clear_difference'
         end as verdict
     from comparison_decisions
+),
+
+with_coverage as (
+    select
+        all_decisions.*,
+        coalesce(calendar_periods.days_with_data, 0) as days_with_data,
+        coalesce(calendar_periods.is_complete, false) as is_complete
+    from all_decisions
+    left join calendar_periods
+        on
+            all_decisions.period_grain = calendar_periods.period_grain
+            and all_decisions.period = calendar_periods.period
 )
 
-select * from all_decisions
+select * from with_coverage

@@ -44,12 +44,11 @@ group_sizes as (
             as treated_unmatched_contacts,
         sum(case when treated_contacts > 0 then control_contacts else 0 end)
             as control_contacts,
-        sum(
-            case
-                when treated_contacts > 0 and control_contacts > 0
-                    then cast(treated_contacts as double) * treated_contacts / control_contacts
-            end
-        ) as weight_square_sum
+        {{ exact_sum(
+            'case when treated_contacts > 0 and control_contacts > 0'
+            ~ ' then cast(treated_contacts as double) * treated_contacts / control_contacts end',
+            18,
+        ) }} as weight_square_sum
     from stratum_sizes
     group by campaign_id, segment_at_send, horizon_days
     having sum(treated_contacts) > 0
@@ -62,10 +61,11 @@ moved as (
         strata.horizon_days,
         strata.to_segment,
         sum(strata.treated_contacts) as treated_moved,
-        sum(
-            cast(stratum_sizes.treated_contacts as double) * strata.control_contacts
-            / stratum_sizes.control_contacts
-        ) as control_moved_weighted
+        {{ exact_sum(
+            'cast(stratum_sizes.treated_contacts as double) * strata.control_contacts'
+            ~ ' / stratum_sizes.control_contacts',
+            18,
+        ) }} as control_moved_weighted
     from strata
     inner join stratum_sizes
         on
