@@ -1,7 +1,9 @@
 """The intervals of the confidence marts, drawn where the serving copy has them:
 mart_segment_flow_uplift (Newcombe intervals of uplift against a control) and
-mart_decision_confidence (bootstrap intervals of CPL and DRR). Their intervals are the marts'
-own, one row each: nothing is summed, so nothing is recomputed here."""
+mart_decision_confidence (bootstrap intervals of CPL, DRR and last click − linear). Their
+intervals are the marts' own, one row each: nothing is summed, so nothing is recomputed here.
+Intervals do not add across months either, so with no month chosen a chart shows the latest;
+a partial month (not every day holds data) has hollow points, as on the DRR chart."""
 
 from __future__ import annotations
 
@@ -16,6 +18,32 @@ VERDICT_COLORS = alt.Scale(
     domain=["cheaper_than_average", "no_clear_difference", "dearer_than_average"],
     range=["#2ca02c", "#7a8394", "#d62728"],
 )
+LC_DECISIONS = [
+    ("lc_minus_linear_leads", "LC − linear, leads"),
+    ("lc_minus_linear_revenue", "LC − linear, revenue ₽"),
+]
+LC_VERDICT_COLORS = alt.Scale(
+    domain=["last_click_understates", "no_clear_difference", "last_click_overstates"],
+    range=["#4e79a7", "#7a8394", "#e15759"],
+)
+# The month's completeness (is_complete, days: from mart_drr_by_period in the query).
+STATUS = (
+    "datum.is_complete == null ? 'unknown' : datum.is_complete ? 'complete'"
+    " : 'partial (' + datum.days + ' days)'"
+)
+PARTIAL = "datum.is_complete == 0"
+
+
+def labelled(decisions: list[tuple[str, str]]) -> str:
+    """A Vega expression: the label of datum.decision."""
+    return (
+        " : ".join(f"datum.decision == '{key}' ? '{label}'" for key, label in decisions)
+        + " : datum.decision"
+    )
+
+
+def shown_month(latest_month: str) -> str:
+    return f"(f_period == 'All' ? '{latest_month}' : f_period)"
 
 
 def uplift() -> alt.FacetChart:
@@ -91,15 +119,21 @@ def decision_confidence(latest_month: str) -> alt.FacetChart:
     bootstrap interval; an open-ended interval (no upper bound) is drawn dashed to the edge."""
     point = (
         alt.Chart()
-        .mark_point(filled=True, size=55)
+        .mark_point(filled=False, size=55, strokeWidth=2)
         .encode(
             x=alt.X("estimate:Q", title=None, scale=alt.Scale(zero=True)),
             y=alt.Y("channel:N", title=None),
             color=alt.Color("verdict:N", title="verdict", scale=VERDICT_COLORS),
+            fill=alt.condition(
+                PARTIAL,
+                alt.value("white"),
+                alt.Color("verdict:N", title="verdict", scale=VERDICT_COLORS),
+            ),
             tooltip=[
                 "channel:N",
                 "decision_label:N",
                 "period:N",
+                "status:N",
                 alt.Tooltip("estimate:Q", format=",.1f"),
                 alt.Tooltip("ci_low:Q", title="95% CI low", format=",.1f"),
                 alt.Tooltip("ci_high_text:N", title="95% CI high"),
@@ -124,19 +158,69 @@ def decision_confidence(latest_month: str) -> alt.FacetChart:
         data=alt.Data(name="confidence"),
         spacing=16,
     ).resolve_scale(x="independent")
-    month = f"(f_period == 'All' ? '{latest_month}' : f_period)"
-    cut = faceted.transform_filter(f"datum.month == {month} && " + where("channel", "model"))
+    cut = faceted.transform_filter(
+        f"datum.month == {shown_month(latest_month)} && " + where("channel", "model")
+    )
     return cut.transform_joinaggregate(
         edge="max(ci_low)",
         top="max(ci_high)",
         groupby=["decision"],
     ).transform_calculate(
-        decision_label=" : ".join(
-            f"datum.decision == '{key}' ? '{label}'" for key, label in DECISIONS
-        )
-        + " : datum.decision",
+        decision_label=labelled(DECISIONS),
+        status=STATUS,
         ci_high_shown="datum.ci_high != null ? datum.ci_high"
         " : max(datum.edge, datum.top, datum.estimate) * 1.1",
         ci_high_text="datum.ci_high != null ? format(datum.ci_high, ',.1f') : 'no upper bound'",
         period="datum.month",
+    )
+
+
+def lc_minus_linear(latest_month: str) -> alt.FacetChart:
+    """Leads and revenue credited to each channel under last click minus under linear, for
+    one month, with the bootstrap interval; the colour is the mart's verdict."""
+    point = (
+        alt.Chart()
+        .mark_point(filled=False, size=55, strokeWidth=2)
+        .encode(
+            x=alt.X("estimate:Q", title=None),
+            y=alt.Y("channel:N", title=None),
+            color=alt.Color("verdict:N", title="verdict", scale=LC_VERDICT_COLORS),
+            fill=alt.condition(
+                PARTIAL,
+                alt.value("white"),
+                alt.Color("verdict:N", title="verdict", scale=LC_VERDICT_COLORS),
+            ),
+            tooltip=[
+                "channel:N",
+                "decision_label:N",
+                "period:N",
+                "status:N",
+                alt.Tooltip("estimate:Q", title="LC − linear", format="+,.2f"),
+                alt.Tooltip("ci_low:Q", title="95% CI low", format="+,.2f"),
+                alt.Tooltip("ci_high:Q", title="95% CI high", format="+,.2f"),
+                alt.Tooltip("n:Q", title="leads behind it"),
+                "verdict:N",
+            ],
+        )
+    )
+    whisker = (
+        alt.Chart()
+        .mark_errorbar(ticks=True, color="#3a4252")
+        .encode(x=alt.X("ci_low:Q", title=None), x2="ci_high:Q", y="channel:N")
+    )
+    zero = alt.Chart().mark_rule(color="#1f2430", strokeDash=[3, 3]).encode(x=alt.datum(0))
+    layered = alt.layer(zero, whisker, point).properties(width=(WIDTH - 330) // 2)
+    faceted = layered.facet(
+        column=alt.Column(
+            "decision_label:N", title=None, sort=[label for _, label in LC_DECISIONS]
+        ),
+        data=alt.Data(name="confidence"),
+        spacing=24,
+    ).resolve_scale(x="independent")
+    decisions = " || ".join(f"datum.decision == '{key}'" for key, _ in LC_DECISIONS)
+    cut = faceted.transform_filter(
+        f"({decisions}) && datum.month == {shown_month(latest_month)} && " + where("channel")
+    )
+    return cut.transform_calculate(
+        decision_label=labelled(LC_DECISIONS), status=STATUS, period="datum.month"
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import altair as alt
 import vl_convert
 
-from scripts.dashboard import charts, charts_confidence, charts_money
+from scripts.dashboard import charts, charts_confidence, charts_money, data_state
 from scripts.dashboard.queries import REFERENCE_MODEL, Extract
 
 # The Vega-Lite version of altair's schema, which the inlined bundle must match.
@@ -42,14 +41,26 @@ TREND_CUT = EMAIL_CUT[1:]
 
 
 def sections(extract: Extract) -> list[Section]:
-    return [*core_sections(extract.flow_days), *confidence_sections(extract)]
+    """The core charts, each followed by the confidence charts that qualify it."""
+    extra = confidence_sections(extract)
+    return [
+        placed
+        for section in core_sections(extract.flow_days)
+        for placed in [section, *extra.get(section.chart_id, [])]
+    ]
 
 
-def confidence_sections(extract: Extract) -> list[Section]:
-    """The confidence marts' intervals, where the serving copy has those marts."""
-    found: list[Section] = []
+def latest_month(extract: Extract, decisions: tuple[str, ...]) -> str:
+    months = {str(row[0]) for row in extract.datasets["confidence"].rows if row[1] in decisions}
+    return max(months, default="")
+
+
+def confidence_sections(extract: Extract) -> dict[str, list[Section]]:
+    """The confidence marts' intervals where the serving copy has those marts, by the id of
+    the chart they follow."""
+    found: dict[str, list[Section]] = {}
     if "uplift" in extract.datasets:
-        found.append(
+        found["segment-flow"] = [
             Section(
                 "uplift",
                 "Segment-flow uplift against a control",
@@ -60,24 +71,45 @@ def confidence_sections(extract: Extract) -> list[Section]:
                 "Per campaign × segment at send (the 15 with the most treated contacts in the "
                 "cut): the share of treated contacts in each segment after the send minus the "
                 "control's, with the mart's 95% Newcombe interval. Red: the interval excludes "
-                "0 (conclusive). The month is the launch month.",
+                "0 (conclusive). The month is the launch month. <b>Observational, not "
+                "randomized:</b> the control is matched by stratum (segment, specialty, brand "
+                "interest, consent), and an effect can still come from how contacts were "
+                "chosen for the campaign; a conclusive interval is evidence, not proof.",
             )
-        )
+        ]
     if "confidence" in extract.datasets:
-        months = sorted({str(row[0]) for row in extract.datasets["confidence"].rows})
-        latest = months[-1] if months else ""
-        found.append(
+        lc_month = latest_month(extract, tuple(key for key, _ in charts_confidence.LC_DECISIONS))
+        found["attribution"] = [
+            Section(
+                "lc-minus-linear",
+                "Last click − linear with bootstrap intervals",
+                "mart_decision_confidence × mart_drr_by_period",
+                charts_confidence.lc_minus_linear(lc_month),
+                ("confidence",),
+                ("period", "channel"),
+                "Leads and revenue credited to each channel under last click minus under "
+                "linear, with the mart's 95% bootstrap interval (by person). Right of 0: last "
+                "click credits the channel more, it closes conversions; left: it assists them. "
+                "Red or blue: the interval excludes 0. A channel appears where some lead's "
+                "credit differs between the two models. Intervals do not add across months: "
+                f"with no month chosen it shows the latest, {html.escape(lc_month)}; a hollow "
+                "point is a partial month (hover for its days). The model filter does not apply.",
+            )
+        ]
+        month = latest_month(extract, tuple(key for key, _ in charts_confidence.DECISIONS))
+        found["attribution"].append(
             Section(
                 "decision-confidence",
                 "CPL and DRR with bootstrap intervals",
-                "mart_decision_confidence",
-                charts_confidence.decision_confidence(latest),
+                "mart_decision_confidence × mart_drr_by_period",
+                charts_confidence.decision_confidence(month),
                 ("confidence",),
                 ("period", "channel", "model"),
                 "Estimate per paid channel with the mart's 95% bootstrap interval (by person); "
                 "a dashed whisker has no upper bound. The colour is the mart's verdict against "
                 "the paid channels' average. Intervals do not add across months: with no month "
-                f"chosen it shows the latest, {html.escape(latest)}.",
+                f"chosen it shows the latest, {html.escape(month)}. A hollow point is a partial "
+                "month (not every one of its days holds data; hover for how many).",
             )
         )
     return found
@@ -154,7 +186,12 @@ def core_sections(flow_days: int | None) -> list[Section]:
             "DRR = spend / revenue × 100 (lower is better). A hollow point is a partial "
             "period (not every one of its days holds data: <code>is_complete</code>); "
             "the dashed line is the linear trend over the complete "
-            "periods. The month filter does not apply: the chart is the trend.",
+            "periods. The month filter does not apply: the chart is the trend. "
+            "<b>All channels</b> includes the channels without spend (organic search, "
+            "referral, direct, and <code>(none)</code>, leads without touches), in the "
+            "numerator and the denominator alike: all spend over all revenue. It is therefore "
+            "lower than the DRR of every paid channel: revenue that no spend bought still "
+            "counts. A channel without spend has a DRR of 0.",
         ),
         Section(
             "attribution",
@@ -175,6 +212,8 @@ def spec_of(chart: alt.TopLevelMixin, defaults: dict[str, str]) -> dict[str, Any
     """The chart's Vega-Lite spec with the filters' params at its top level."""
     spec = chart.to_dict()
     spec["params"] = [*spec.get("params", []), *charts.filter_params(defaults)]
+    # A filter can add facets or rows: without resize the view keeps its first size and clips.
+    spec.setdefault("autosize", {"type": "pad", "resize": True})
     spec.setdefault("config", {}).update(
         {"font": "system-ui, sans-serif", "view": {"stroke": None}}
     )
@@ -190,43 +229,6 @@ def select(key: str, options: list[str], with_all: bool) -> str:
     return (
         f'<label>{html.escape(label)}<select id="filter-{key.replace("_", "-")}" '
         f'data-param="{param}">{body}</select></label>'
-    )
-
-
-def quality_banner(extract: Extract) -> str:
-    if not extract.quality:
-        return '<section class="dq dq-none">No data-quality checks in this serving copy.</section>'
-    counts = Counter(str(row["status"]) for row in extract.quality)
-    flagged = [row for row in extract.quality if row["status"] != "pass"]
-    level = "bad" if counts.get("error") else "warn" if counts.get("warn") else "ok"
-    summary = " · ".join(f"{count} {status}" for status, count in sorted(counts.items()))
-    items = "".join(
-        f"<li><b>{html.escape(str(row['status']))}</b> {html.escape(str(row['check_name']))}"
-        f' <span class="scope">{html.escape(str(row["check_scope"] or ""))}</span>'
-        + (
-            f" — {row['value']:.4g} (threshold {row['threshold']:.4g})"
-            if row["value"] is not None and row["threshold"] is not None
-            else ""
-        )
-        + "</li>"
-        for row in flagged[:12]
-    )
-    more = f"<li>… and {len(flagged) - 12} more</li>" if len(flagged) > 12 else ""
-    details = (
-        f"<details><summary>Not passing on that day: {len(flagged)}</summary>"
-        f"<ul>{items}{more}</ul></details>"
-        if flagged
-        else ""
-    )
-    history = ", ".join(
-        f"{results} {html.escape(status)} results of {checks} checks"
-        for status, results, checks in extract.quality_history
-    )
-    return (
-        f'<section class="dq dq-{level}" id="data-quality" data-status="{level}">'
-        f"<b>Data quality on {html.escape(str(extract.quality_day))}:</b> {summary}. "
-        f"Last 30 days: {history or 'every result passed'}. "
-        f'<span class="source">mart_data_quality</span>{details}</section>'
     )
 
 
@@ -294,16 +296,17 @@ def build_page(extract: Extract) -> str:
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{TITLE}</title>
-<style>{STYLE}</style></head>
+<style>{STYLE}{data_state.STYLE}</style></head>
 <body><main>
 <header><h1>{TITLE}</h1>
 <p>Months {html.escape(span)} · serving copy version {html.escape(extract.version)}, published
 {html.escape(extract.published_at)}. Every figure is a mart aggregate re-aggregated in the
 browser for the chosen filters; hover a mark for its numbers.</p></header>
 <nav class="filters" aria-label="Filters">{filters}</nav>
-{quality_banner(extract)}
+{data_state.banner(extract.state)}
 <section class="kpis" id="kpis" aria-label="Key figures"><div class="vega"></div></section>
 {"".join(figure(section) for section in page_sections)}
+{data_state.findings_section(extract.state)}
 <footer>Generated by <code>python -m scripts.dashboard</code> from serving.duckdb
 (docs/dashboard.md). Vega {vl_convert.get_vega_version()}, Vega-Lite {VEGA_LITE}, inlined: the
 page needs no network.</footer>
@@ -364,18 +367,11 @@ header p { margin: 0 0 14px; color: #5b6475; }
 .filters label { display: flex; flex-direction: column; font-size: 11px; color: #5b6475;
                  text-transform: uppercase; letter-spacing: .03em; }
 .filters select { margin-top: 3px; font-size: 13px; padding: 2px 4px; min-width: 110px; }
-.dq { margin: 12px 0; padding: 9px 14px; border-radius: 8px; font-size: 13px;
-      border: 1px solid #e3e6eb; background: #fff; }
-.dq-ok { border-left: 5px solid #2ca02c; }
-.dq-warn { border-left: 5px solid #e6a117; }
-.dq-bad { border-left: 5px solid #d62728; }
-.dq ul { margin: 6px 0 0; padding-left: 18px; }
-.dq .scope { color: #7a8394; }
-.kpis, figure.chart { background: #fff; border: 1px solid #e3e6eb; border-radius: 8px;
-                      padding: 14px 18px; margin: 14px 0; }
+.kpis, figure.chart, .findings { background: #fff; border: 1px solid #e3e6eb;
+                                 border-radius: 8px; padding: 14px 18px; margin: 14px 0; }
 figure.chart { margin-left: 0; margin-right: 0; }
-figcaption { display: flex; align-items: baseline; justify-content: space-between; }
-figcaption h2 { font-size: 16px; margin: 0 0 8px; }
+figcaption, .caption { display: flex; align-items: baseline; justify-content: space-between; }
+figcaption h2, .caption h2 { font-size: 16px; margin: 0 0 8px; }
 .source { font: 12px ui-monospace, "DejaVu Sans Mono", monospace; color: #7a8394; }
 .note { font-size: 12.5px; color: #5b6475; margin: 8px 0 2px; line-height: 1.45; }
 .follows { color: #7a8394; }

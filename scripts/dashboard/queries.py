@@ -16,6 +16,8 @@ from typing import Any
 
 import duckdb
 
+from scripts.dashboard.data_state import DataState, read_state
+
 REFERENCE_MODEL = "last_click"
 # Campaigns kept by name per month and channel in the last-click-vs-linear data set; the rest
 # are summed into one row, so its size stays bounded at any number of campaigns.
@@ -65,9 +67,7 @@ class Extract:
 
     datasets: dict[str, Dataset]
     options: dict[str, list[str]]
-    quality: list[dict[str, Any]]
-    quality_day: str | None
-    quality_history: list[tuple[str, int, int]]
+    state: DataState
     flow_days: int | None
     version: str
     published_at: str
@@ -190,28 +190,37 @@ UPLIFT_SQL = f"""
     where mart_segment_flow_uplift.horizon_days = (select days from horizon)
     order by all"""
 
-CONFIDENCE_SQL = """
-    select strftime(period, '%Y-%m') as month, decision, channel, model, estimate, ci_low,
-           ci_high, n, verdict
+# Completeness of each period (days with data against the period's days) comes from
+# mart_drr_by_period: mart_decision_confidence does not carry it.
+CONFIDENCE_DECISIONS = (
+    "cpl_leads",
+    "cpl_won",
+    "drr_pct",
+    "lc_minus_linear_leads",
+    "lc_minus_linear_revenue",
+)
+CONFIDENCE_SQL = f"""
+    with periods as (
+        select period_grain, period, bool_and(is_complete) as is_complete,
+               max(days_with_data) as days
+        from mart_drr_by_period
+        group by all
+    )
+
+    select strftime(mart_decision_confidence.period, '%Y-%m') as month,
+           mart_decision_confidence.decision, mart_decision_confidence.channel,
+           mart_decision_confidence.model, mart_decision_confidence.estimate,
+           mart_decision_confidence.ci_low, mart_decision_confidence.ci_high,
+           mart_decision_confidence.n, mart_decision_confidence.verdict,
+           cast(periods.is_complete as integer) as is_complete, periods.days
     from mart_decision_confidence
-    where period_grain = 'month' and utm_campaign is null
-        and decision in ('cpl_leads', 'cpl_won', 'drr_pct')
+    left join periods
+        on mart_decision_confidence.period_grain = periods.period_grain
+        and mart_decision_confidence.period = periods.period
+    where mart_decision_confidence.period_grain = 'month'
+        and mart_decision_confidence.utm_campaign is null
+        and mart_decision_confidence.decision in {CONFIDENCE_DECISIONS}
     order by all"""
-
-QUALITY_SQL = """
-    select check_name, check_scope, value, threshold, status, day
-    from mart_data_quality
-    qualify day = max(day) over ()
-    order by case status when 'error' then 0 when 'warn' then 1 when 'no_data' then 2 else 3 end,
-             check_name, check_scope"""
-
-# Results that were not `pass` over the last 30 days of checks, by status.
-QUALITY_HISTORY_SQL = """
-    select status, count(*) as results, count(distinct check_name) as checks
-    from mart_data_quality
-    where status <> 'pass' and day > (select max(day) from mart_data_quality) - 30
-    group by status
-    order by status"""
 
 
 def dataset(connection: duckdb.DuckDBPyConnection, name: str, sql: str, dims: list[str]) -> Dataset:
@@ -296,17 +305,12 @@ def extract(connection: duckdb.DuckDBPyConnection) -> Extract:
         "channel": distinct(channel, "channel"),
         "model": models,
     }
-    cursor = connection.execute(QUALITY_SQL)
-    names = [column[0] for column in cursor.description]
-    quality = [dict(zip(names, row)) for row in cursor.fetchall()]
     flow_days = rows(connection, "select max(flow_days) from mart_segment_flow")[0][0]
     version, published_at = publication_info(connection)
     return Extract(
         datasets,
         options,
-        quality,
-        str(quality[0]["day"]) if quality else None,
-        rows(connection, QUALITY_HISTORY_SQL),
+        read_state(connection),
         flow_days,
         version,
         published_at,

@@ -1,7 +1,7 @@
 """The dashboard (scripts/dashboard) in headless Chromium, opened from disk with every
 non-file request refused: each filter changes the figures shown, and they equal what SQL over
-the serving copy's marts gives for the same cut (the SQL here is written independently of the
-page's queries and of its Vega-Lite transforms)."""
+the serving copy's marts gives for the same cut (the SQL here and in dashboard_expected.py is
+written independently of the page's queries and of its Vega-Lite transforms)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import dashboard_expected as sql
 import duckdb
 import pytest
 from dashboard_page import FILTER_IDS, chromium, close, mark_labels, number, opened, set_filters
@@ -24,6 +25,9 @@ CHARTS = [
     "cpl",
     "drr",
     "attribution",
+    "uplift",
+    "lc-minus-linear",
+    "decision-confidence",
 ]
 
 
@@ -64,78 +68,6 @@ def kpis(page: Page) -> dict[str, str]:
     }
 
 
-def email_totals(serving: duckdb.DuckDBPyConnection, cut: dict[str, str]) -> dict[str, float]:
-    columns = {
-        "period": "strftime(sent_date, '%Y-%m')",
-        "brand": "brand_code",
-        "specialty": "specialty",
-        "email_type": "email_type",
-        "segment": "segment_at_send",
-    }
-    where = " and ".join([f"{columns[key]} = ?" for key in cut if key in columns] or ["true"])
-    row = serving.execute(
-        f"select sum(sent), sum(delivered), sum(unique_opens), sum(unique_clicks),"
-        f" sum(registrations) from mart_email_funnel where {where}",
-        [value for key, value in cut.items() if key in columns],
-    ).fetchone()
-    return dict(zip(["sent", "delivered", "opens", "clicks", "registrations"], row))
-
-
-def money_totals(serving: duckdb.DuckDBPyConnection, cut: dict[str, str]) -> dict[str, float]:
-    clauses, parameters = ["model = ?"], [cut.get("model", "last_click")]
-    if "period" in cut:
-        clauses.append("strftime(month, '%Y-%m') = ?")
-        parameters.append(cut["period"])
-    if "channel" in cut:
-        clauses.append("channel = ?")
-        parameters.append(cut["channel"])
-    row = serving.execute(
-        "select sum(spend_rub), sum(leads), sum(revenue_rub) from mart_channel_performance"
-        f" where {' and '.join(clauses)}",
-        parameters,
-    ).fetchone()
-    return dict(zip(["spend", "leads", "revenue"], row))
-
-
-def expected_kpis(
-    serving: duckdb.DuckDBPyConnection, cut: dict[str, str]
-) -> dict[str, float | None]:
-    email, money = email_totals(serving, cut), money_totals(serving, cut)
-    return {
-        "sends": email["sent"],
-        "open_rate": 100 * email["opens"] / email["delivered"],
-        "ctr": 100 * email["clicks"] / email["delivered"],
-        "registrations": email["registrations"],
-        "leads": money["leads"],
-        "revenue": money["revenue"],
-        "spend": money["spend"],
-        "drr": 100 * money["spend"] / money["revenue"] if money["revenue"] else None,
-    }
-
-
-def biggest(serving: duckdb.DuckDBPyConnection, sql: str) -> str:
-    """The first value a query returns (the tests filter on the largest member of a
-    dimension, so that the cut holds data)."""
-    return str(serving.execute(sql).fetchone()[0])
-
-
-def filter_choices(serving: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    by_sends = "select {0} from mart_email_funnel group by 1 order by sum(sent) desc, 1 limit 1"
-    return {
-        "period": biggest(serving, by_sends.format("strftime(sent_date, '%Y-%m')")),
-        "brand": biggest(serving, by_sends.format("brand_code")),
-        "specialty": biggest(serving, by_sends.format("specialty")),
-        "email_type": biggest(serving, by_sends.format("email_type")),
-        "segment": biggest(serving, by_sends.format("segment_at_send")),
-        "channel": biggest(
-            serving,
-            "select channel from mart_channel_performance"
-            " group by 1 order by sum(spend_rub) desc limit 1",
-        ),
-        "model": "linear",
-    }
-
-
 def test_the_page_opens_from_disk_without_network_and_draws_every_chart(
     loaded: tuple[Page, list[str], list[str]], page_path: Path
 ) -> None:
@@ -173,17 +105,17 @@ def test_each_filter_changes_the_key_figures_to_what_sql_gives(
     page: Page, serving: duckdb.DuckDBPyConnection, key: str
 ) -> None:
     # Every model credits each lead once in total: the model changes the figures of a channel.
-    choices = filter_choices(serving)
+    choices = sql.filter_choices(serving)
     base = {"channel": choices["channel"]} if key == "model" else {}
     set_filters(page, base)
     unfiltered = kpis(page)
-    for name, expected in expected_kpis(serving, base).items():
+    for name, expected in sql.expected_kpis(serving, base).items():
         assert close(unfiltered[name], expected), (name, unfiltered[name], expected)
     cut = {**base, key: choices[key]}
     set_filters(page, {key: choices[key]})
     shown = kpis(page)
     assert shown != unfiltered
-    for name, expected in expected_kpis(serving, cut).items():
+    for name, expected in sql.expected_kpis(serving, cut).items():
         assert close(shown[name], expected), (key, name, shown[name], expected)
 
 
@@ -213,7 +145,7 @@ def test_a_cut_without_sends_shows_zero_and_no_rate(
 def test_funnel_rates_and_intervals_follow_the_filters(
     page: Page, serving: duckdb.DuckDBPyConnection
 ) -> None:
-    choices = filter_choices(serving)
+    choices = sql.filter_choices(serving)
     set_filters(page, {"brand": choices["brand"], "period": choices["period"]})
     expected = {
         (row[0], row[1]): row[2:]
@@ -251,7 +183,7 @@ def test_funnel_rates_and_intervals_follow_the_filters(
 def test_segment_flow_shares_follow_the_filters(
     page: Page, serving: duckdb.DuckDBPyConnection
 ) -> None:
-    choices = filter_choices(serving)
+    choices = sql.filter_choices(serving)
     set_filters(page, {"brand": choices["brand"], "email_type": choices["email_type"]})
     expected = {
         (at_send, after): share
@@ -285,7 +217,7 @@ def test_segment_flow_shares_follow_the_filters(
 def test_cpl_follows_period_channel_and_model(
     page: Page, serving: duckdb.DuckDBPyConnection
 ) -> None:
-    choices = filter_choices(serving)
+    choices = sql.filter_choices(serving)
     set_filters(page, {"period": choices["period"], "model": "linear"})
     levels = {
         "Leads": "leads",
@@ -313,7 +245,7 @@ def test_cpl_follows_period_channel_and_model(
 def test_drr_marks_partial_periods_and_follows_channel_and_model(
     page: Page, serving: duckdb.DuckDBPyConnection
 ) -> None:
-    choices = filter_choices(serving)
+    choices = sql.filter_choices(serving)
     set_filters(page, {"channel": choices["channel"], "model": "first_click"})
     points = [label for label in mark_labels(page, "drr") if "status" in label]
     expected = {
@@ -344,7 +276,7 @@ def test_drr_marks_partial_periods_and_follows_channel_and_model(
 def test_last_click_vs_linear_follows_period_and_channel(
     page: Page, serving: duckdb.DuckDBPyConnection
 ) -> None:
-    choices = filter_choices(serving)
+    choices = sql.filter_choices(serving)
     set_filters(page, {"period": choices["period"]})
     expected = {
         row[0]: row[1:]
@@ -367,3 +299,100 @@ def test_last_click_vs_linear_follows_period_and_channel(
         # The page embeds credits rounded to 6 decimals: sums agree to well under 0.01.
         expected_leads = last_click if bar["model"] == "last click" else linear
         assert abs(number(bar["leads"]) - expected_leads) < 0.01, bar
+
+
+def test_the_banner_shows_each_feeds_latest_day_and_links_the_findings_it_counts(
+    page: Page, serving: duckdb.DuckDBPyConnection
+) -> None:
+    shown = page.eval_on_selector_all(
+        "#dq-feeds tbody tr",
+        "rows => rows.map(row => [row.dataset.feed, row.querySelector('td.day').textContent])",
+    )
+    assert dict(shown) == sql.feed_days(serving) != {}
+    assert page.text_content("#dq-loaded") == sql.last_loaded(serving)
+    for group, findings in sql.open_findings(serving).items():
+        link = page.locator(f"#data-quality a[data-group='{group}']")
+        assert link.text_content() == f"{len(findings)} {group}"
+        listed = page.eval_on_selector_all(
+            f"{link.get_attribute('href')} tr[id]",
+            "rows => rows.map(row => [...row.cells].slice(0, 3).map(cell => cell.textContent))",
+        )
+        assert len(listed) == min(len(findings), sql.FINDINGS_LISTED), group
+        assert {(day, check, scope) for check, scope, day in listed} <= findings
+    # A feed's count links to a finding of that feed.
+    links = page.eval_on_selector_all(
+        "#dq-feeds a", "links => links.map(a => [a.closest('tr').dataset.feed, a.hash])"
+    )
+    assert links
+    for feed, target in links:
+        assert page.text_content(f"{target} td:nth-child(2)").split(".")[0] == feed
+
+
+def lc_points(page: Page) -> dict[tuple[str, str], dict[str, str]]:
+    return {
+        (label["decision_label"], label["channel"]): label
+        for label in mark_labels(page, "lc-minus-linear")
+        if "LC − linear" in label
+    }
+
+
+def test_last_click_minus_linear_shows_the_marts_interval_and_follows_period_and_channel(
+    page: Page, serving: duckdb.DuckDBPyConnection
+) -> None:
+    months = sql.confidence_months(serving, "decision like 'lc_minus_linear_%'")
+    # No month chosen: the latest month, every channel.
+    assert set(lc_points(page)) == set(sql.lc_minus_linear(serving, months[-1], None))
+    channel = sql.biggest(
+        serving,
+        "select channel from mart_decision_confidence where decision like 'lc_minus_linear_%'"
+        " and utm_campaign is null group by 1 order by count(*) desc, 1 limit 1",
+    )
+    before: dict[tuple[str, str], str] = {}
+    for month in months[:2]:
+        set_filters(page, {"period": month, "channel": channel})
+        expected, points = sql.lc_minus_linear(serving, month, channel), lc_points(page)
+        assert set(points) == set(expected) != set(), month
+        for key, (estimate, low, high, verdict) in expected.items():
+            point = points[key]
+            assert close(point["LC − linear"], estimate), (point, estimate)
+            assert close(point["95% CI low"], low) and close(point["95% CI high"], high)
+            assert (point["verdict"], point["period"]) == (verdict, month)
+            assert point["status"] == sql.month_status(serving, month)
+        moved = {key: point["LC − linear"] for key, point in points.items()}
+        assert not before or any(before[key] != moved[key] for key in set(before) & set(moved))
+        before = moved
+
+
+def test_confidence_charts_mark_partial_months_hollow(
+    page: Page, serving: duckdb.DuckDBPyConnection
+) -> None:
+    statuses = {
+        month: sql.month_status(serving, month)
+        for month in sql.confidence_months(serving, "period_grain = 'month'")
+    }
+    assert any(status.startswith("partial") for status in statuses.values())
+    for month, status in statuses.items():
+        set_filters(page, {"period": month})
+        for chart in ("decision-confidence", "lc-minus-linear"):
+            marks = page.eval_on_selector_all(
+                f"#{chart} svg path[aria-label*='status: ']",
+                "marks => marks.map(mark => [mark.ariaLabel, mark.getAttribute('fill')])",
+            )
+            assert marks, (chart, month)
+            for label, fill in marks:
+                assert f"status: {status}" in label, (chart, month, label)
+                assert (fill == "white") == status.startswith("partial"), (chart, month, fill)
+
+
+def test_uplift_follows_the_segment_flow_with_its_caveat_and_drr_states_its_scope(
+    page: Page, serving: duckdb.DuckDBPyConnection
+) -> None:
+    charts = page.eval_on_selector_all("figure.chart", "figures => figures.map(f => f.id)")
+    assert charts[charts.index("segment-flow") + 1] == "uplift"
+    caveat = page.text_content("#uplift .note")
+    assert "Observational, not randomized" in caveat and "stratum" in caveat
+    # All channels (docs/semantic_layer.md): the channels without spend count too.
+    assert "All channels includes the channels without spend" in page.text_content("#drr .note")
+    points = [label for label in mark_labels(page, "drr") if "status" in label]
+    for period, drr in sql.drr_of_all_channels(serving):
+        assert any(point["period"] == period and close(point["DRR, %"], drr) for point in points)
