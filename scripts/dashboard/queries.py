@@ -190,8 +190,6 @@ UPLIFT_SQL = f"""
     where mart_segment_flow_uplift.horizon_days = (select days from horizon)
     order by all"""
 
-# Completeness of each period (days with data against the period's days) comes from
-# mart_drr_by_period: mart_decision_confidence does not carry it.
 CONFIDENCE_DECISIONS = (
     "cpl_leads",
     "cpl_won",
@@ -200,26 +198,13 @@ CONFIDENCE_DECISIONS = (
     "lc_minus_linear_revenue",
 )
 CONFIDENCE_SQL = f"""
-    with periods as (
-        select period_grain, period, bool_and(is_complete) as is_complete,
-               max(days_with_data) as days
-        from mart_drr_by_period
-        group by all
-    )
-
-    select strftime(mart_decision_confidence.period, '%Y-%m') as month,
-           mart_decision_confidence.decision, mart_decision_confidence.channel,
-           mart_decision_confidence.model, mart_decision_confidence.estimate,
-           mart_decision_confidence.ci_low, mart_decision_confidence.ci_high,
-           mart_decision_confidence.n, mart_decision_confidence.verdict,
-           cast(periods.is_complete as integer) as is_complete, periods.days
+    select strftime(period, '%Y-%m') as month, decision, channel, model, estimate, ci_low,
+           ci_high, n, verdict, cast(is_complete as integer) as is_complete,
+           days_with_data as days
     from mart_decision_confidence
-    left join periods
-        on mart_decision_confidence.period_grain = periods.period_grain
-        and mart_decision_confidence.period = periods.period
-    where mart_decision_confidence.period_grain = 'month'
-        and mart_decision_confidence.utm_campaign is null
-        and mart_decision_confidence.decision in {CONFIDENCE_DECISIONS}
+    where period_grain = 'month'
+        and utm_campaign is null
+        and decision in {CONFIDENCE_DECISIONS}
     order by all"""
 
 

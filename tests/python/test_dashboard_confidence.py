@@ -51,8 +51,11 @@ CONFIDENCE_MARTS = """
                else estimate * 1.4 end as ci_high,
            12 as n, 'poisson_bootstrap_by_person_200' as method,
            case when ci_high < 2000 then 'cheaper_than_average'
-               else 'no_clear_difference' end as verdict
+               else 'no_clear_difference' end as verdict,
+           periods.days_with_data, periods.is_complete
     from (select distinct month, channel, model from mart_channel_performance) as cells
+    inner join dim_periods as periods
+        on periods.period_grain = 'month' and periods.period = cells.month
     cross join (select unnest(['cpl_leads', 'cpl_won', 'drr_pct', 'lead_share'])
         as decision) as decisions;
 """
