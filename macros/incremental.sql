@@ -66,10 +66,3 @@
             on key_days.{{ key }} = touched_keys.{{ key }}
     )
 {%- endmacro %}
-
-
-{% macro fingerprint_agg(expressions) -%}
-    {#- An aggregate that is the same number for the same set of rows whatever their order:
-        the bit-wise xor of each row's hash of the expressions (rows must be distinct). -#}
-    bit_xor({{ key_hash(expressions) }})
-{%- endmacro %}

@@ -1,14 +1,9 @@
-{{ config(**incremental_on_duckdb('month')) }}
+{{ config(materialized='table') }}
 {#- Attributed leads, funnel stages and revenue by month × channel × utm_campaign × model in
     every Poisson bootstrap replicate (replicate 0: the data as they are). Persons are the
     resampling units: each person's credits are multiplied by the person's weight in the
     replicate (macro poisson_weight), so one person's leads move together. Summed per person
-    and cell before the replicates multiply them.
-
-    Incremental on DuckDB by month: a person's weight depends on nothing but the person and
-    the replicate, so a month's replicates change only when its per-person sums do (new
-    leads, or persons stitched anew). Each row carries its month's fingerprint of those
-    sums; a run replicates again only the months whose fingerprint changed. -#}
+    and cell before the replicates multiply them. -#}
 {#- utm_campaign is kept for the two models compared per campaign (last click, linear);
     the others need channels only (`(all)`): half the rows on the demo. -#}
 {%- set campaign_cell -%}
@@ -46,44 +41,8 @@ per_person as (
         coalesce(person_id, lead_id)
 ),
 
-month_fingerprints as (
-    select
-        month,
-        {{ fingerprint_agg([
-            'channel', 'utm_campaign', 'model', 'person_key', 'leads', 'qualified',
-            'meetings', 'bookings', 'payments', 'won', 'revenue_rub',
-        ]) }} as month_fingerprint
-    from per_person
-    group by month
-),
-
-{% if is_incremental() %}
-    changed_months as (
-        select month_fingerprints.*
-        from month_fingerprints
-        where not exists (
-            select 1
-            from {{ this }} as stored
-            where
-                stored.month = month_fingerprints.month
-                and stored.month_fingerprint = month_fingerprints.month_fingerprint
-        )
-    ),
-{% else %}
-    changed_months as (
-        select * from month_fingerprints
-    ),
-{% endif %}
-
-replicated_per_person as (
-    select per_person.*
-    from per_person
-    inner join changed_months
-        on per_person.month = changed_months.month
-),
-
 persons as (
-    select distinct person_key from replicated_per_person
+    select distinct person_key from per_person
 ),
 
 replicate_numbers as (
@@ -116,7 +75,7 @@ replicated as (
             {{ exact_sum('weights.weight * per_person.' ~ measure, 18) }} as {{ measure }},
         {%- endfor %}
         {{ exact_sum('weights.weight * per_person.revenue_rub') }} as revenue_rub
-    from replicated_per_person as per_person
+    from per_person
     inner join weights
         on per_person.person_key = weights.person_key
     where weights.weight > 0
@@ -126,15 +85,6 @@ replicated as (
         per_person.channel,
         per_person.utm_campaign,
         per_person.model
-),
-
-with_fingerprint as (
-    select
-        replicated.*,
-        changed_months.month_fingerprint
-    from replicated
-    inner join changed_months
-        on replicated.month = changed_months.month
 )
 
-select * from with_fingerprint
+select * from replicated
