@@ -15,22 +15,17 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..contract import TABLES, TABLES_BY_FOLDER
-from .calltracking import (
-    build_ad_costs,
-    build_calls,
-    build_catalog,
-    build_deals,
-    build_leads,
-    build_requests,
-    build_sessions,
-    shared_phone_of_person,
-)
+from .ad_catalog import build_catalog
+from .ad_costs import build_ad_costs
+from .calls_and_requests import build_calls, build_requests, shared_phone_of_person
 from .common import Clock, Counter
 from .crm_esp import CODE_ARR, SEGMENTS, SEGMENTS_ARROW, CrmEspSimulation, build_campaigns
 from .effects import PlantedEffect, planted_truth
+from .leads_and_deals import build_deals, build_leads
 from .output import contact_history, identities, sends_truth, write_chunks, write_parquet
 from .people import Cards, People, build_cards, build_people
 from .presets import PRESETS, Preset, Volumes
+from .sessions import build_sessions
 from .spool import BackgroundWriter, TableSpool
 
 __all__ = ["PRESETS", "PlantedEffect", "Preset", "Volumes", "generate"]
