@@ -19,8 +19,10 @@ from .ad_catalog import build_catalog
 from .ad_costs import build_ad_costs
 from .calls_and_requests import build_calls, build_requests, shared_phone_of_person
 from .common import Clock, Counter
-from .crm_esp import CODE_ARR, SEGMENTS, SEGMENTS_ARROW, CrmEspSimulation, build_campaigns
+from .contact_state import CODE_ARR, SEGMENTS, SEGMENTS_ARROW
+from .crm_esp import CrmEspSimulation
 from .effects import PlantedEffect, planted_truth
+from .esp_campaigns import build_campaigns
 from .leads_and_deals import build_deals, build_leads
 from .output import contact_history, identities, sends_truth, write_chunks, write_parquet
 from .people import Cards, People, build_cards, build_people
