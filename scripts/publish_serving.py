@@ -22,6 +22,10 @@ one (DuckDB keeps one instance per resolved path). A build that fails never gets
 a publication that fails removes its partial files: the previous serving copy stays byte
 for byte. The previous version is kept for readers still inside it; older ones are removed.
 
+The parts live in scripts/serving_copy/ (the directory's layout, the marts' SQL, their
+descriptions, the versions); this module writes a version aside, swaps it in, and is the
+command line. It re-exports the parts under their old names.
+
 Usage: python scripts/publish_serving.py [--db PATH] [--serving-dir DIR]
 """
 
@@ -29,64 +33,94 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import fcntl
 import json
 import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-# metricflow_: the time spines MetricFlow joins (`mf` on target serving).
-MART_PREFIXES = ("dim_", "fct_", "mart_", "dq_", "metricflow_")
-DATABASE_NAME = "serving.duckdb"
-DATABASE_VERSION_PREFIX = "serving-"
-PARQUET_LINK = "parquet"
-PARQUET_VERSION_PREFIX = "parquet-"
-MANIFEST_NAME = "manifest.json"
-META_TABLE = "meta.serving_manifest"
-PARTIAL = ".partial"
-LOCK_NAME = ".publish.lock"
-# Versions kept besides the current one, for readers that resolved the link before a swap.
-KEEP_PREVIOUS_VERSIONS = 1
-# Parquet has no 128-bit integer (DuckDB would write a lossy DOUBLE): such columns (sums of
-# integers) are written as DECIMAL(38, 0), which every parquet reader takes losslessly.
-PARQUET_CASTS = {"HUGEINT": "decimal(38, 0)", "UHUGEINT": "decimal(38, 0)"}
+if str(PROJECT_DIR) not in sys.path:
+    sys.path.insert(0, str(PROJECT_DIR))
 
+from scripts.serving_copy.descriptions import (  # noqa: E402
+    comment_statements,
+    merged_descriptions,
+    model_descriptions,
+    warehouse_comments,
+)
+from scripts.serving_copy.layout import (  # noqa: E402
+    DATABASE_NAME,
+    DATABASE_VERSION_PREFIX,
+    LOCK_NAME,
+    MANIFEST_NAME,
+    META_TABLE,
+    PARQUET_LINK,
+    PARQUET_VERSION_PREFIX,
+    PARTIAL,
+    MartCopy,
+    Publication,
+    serving_dir_for,
+)
+from scripts.serving_copy.marts import (  # noqa: E402
+    MART_PREFIXES,
+    PARQUET_CASTS,
+    checksum_sql,
+    list_marts,
+    literal,
+    parquet_projection,
+    quote,
+)
+from scripts.serving_copy.versions import (  # noqa: E402
+    KEEP_PREVIOUS_VERSIONS,
+    fsync_path,
+    new_version,
+    publish_lock,
+    remove_old_database_versions,
+    remove_old_versions,
+    remove_partials,
+)
 
-@dataclass(frozen=True)
-class MartCopy:
-    name: str
-    rows: int
-    checksum: int
-    parquet_checksum: int
-
-
-@dataclass(frozen=True)
-class Publication:
-    serving_dir: Path
-    version: str
-    marts: tuple[MartCopy, ...]
-    seconds: float
-
-    @property
-    def database(self) -> Path:
-        return self.serving_dir / DATABASE_NAME
-
-    @property
-    def parquet_dir(self) -> Path:
-        return self.serving_dir / PARQUET_LINK
-
-
-def serving_dir_for(db_path: Path) -> Path:
-    """The serving directory of a warehouse file: `serving/` beside it."""
-    return db_path.resolve().parent / "serving"
+__all__ = [
+    "DATABASE_NAME",
+    "DATABASE_VERSION_PREFIX",
+    "KEEP_PREVIOUS_VERSIONS",
+    "LOCK_NAME",
+    "MANIFEST_NAME",
+    "MART_PREFIXES",
+    "META_TABLE",
+    "PARQUET_CASTS",
+    "PARQUET_LINK",
+    "PARQUET_VERSION_PREFIX",
+    "PARTIAL",
+    "MartCopy",
+    "Publication",
+    "checksum_sql",
+    "comment_statements",
+    "copying_connection",
+    "fsync_path",
+    "list_marts",
+    "literal",
+    "main",
+    "merged_descriptions",
+    "model_descriptions",
+    "new_version",
+    "parquet_projection",
+    "publish",
+    "publish_after_build",
+    "publish_lock",
+    "quote",
+    "release_dbt_connections",
+    "remove_old_database_versions",
+    "remove_old_versions",
+    "remove_partials",
+    "serving_dir_for",
+    "warehouse_comments",
+    "write_aside",
+]
 
 
 def release_dbt_connections() -> None:
@@ -100,173 +134,6 @@ def release_dbt_connections() -> None:
     DuckDBConnectionManager.close_all_connections()
     if environment is not None:
         environment.close()
-
-
-def checksum_sql(relation: str) -> str:
-    """Rows and an order-independent checksum of a relation (sum of the rows' hashes)."""
-    return f"select count(*), coalesce(sum(hash(served)), 0) from {relation} as served"
-
-
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def list_marts(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
-    """The marts of the warehouse: relations of schema main named dim_/fct_/mart_/dq_ (and
-    MetricFlow's time spines, metricflow_*)."""
-    names = connection.execute(
-        "select table_name from duckdb_tables() where database_name = $catalog"
-        " and schema_name = 'main'"
-        " union all select view_name from duckdb_views() where database_name = $catalog"
-        " and schema_name = 'main' and not internal order by 1",
-        {"catalog": catalog},
-    ).fetchall()
-    return [name for (name,) in names if name.startswith(MART_PREFIXES)]
-
-
-def parquet_projection(columns: list[tuple[str, str]]) -> str:
-    """The select list that writes a relation of these (name, type) columns to parquet
-    without loss."""
-    return ", ".join(
-        f"cast({quote(name)} as {PARQUET_CASTS[kind]}) as {quote(name)}"
-        if kind in PARQUET_CASTS
-        else quote(name)
-        for name, kind in columns
-    )
-
-
-def model_descriptions(manifest: Path) -> dict[str, tuple[str, dict[str, str]]]:
-    """Model and column descriptions from dbt's manifest.json, to carry into the serving
-    copy as comments (BI tools show them); empty when there is no manifest."""
-    if not manifest.exists():
-        return {}
-    nodes = json.loads(manifest.read_text())["nodes"].values()
-    return {
-        node["name"]: (
-            node.get("description", ""),
-            {
-                name: column.get("description", "")
-                for name, column in node.get("columns", {}).items()
-            },
-        )
-        for node in nodes
-        if node.get("resource_type") in ("model", "seed")
-    }
-
-
-def warehouse_comments(
-    connection: duckdb.DuckDBPyConnection, mart: str
-) -> tuple[str, dict[str, str]]:
-    """The table and column comments a mart carries in the warehouse (dbt's persist_docs)."""
-    table_row = connection.execute(
-        "select coalesce(max(comment), '') from (select comment from duckdb_tables()"
-        " where database_name = 'wh' and schema_name = 'main' and table_name = $mart"
-        " union all select comment from duckdb_views() where database_name = 'wh'"
-        " and schema_name = 'main' and view_name = $mart)",
-        {"mart": mart},
-    ).fetchone()
-    assert table_row is not None  # an aggregate: always one row
-    columns = connection.execute(
-        "select column_name, comment from duckdb_columns() where database_name = 'wh'"
-        " and schema_name = 'main' and table_name = $mart and comment is not null",
-        {"mart": mart},
-    ).fetchall()
-    return table_row[0], dict(columns)
-
-
-def merged_descriptions(
-    persisted: tuple[str, dict[str, str]], described: tuple[str, dict[str, str]] | None
-) -> tuple[str, dict[str, str]]:
-    """The warehouse's own comments, completed from the manifest where they are empty."""
-    table, columns = described or ("", {})
-    merged = {**columns, **{name: text for name, text in persisted[1].items() if text.strip()}}
-    return (persisted[0] if persisted[0].strip() else table), merged
-
-
-def comment_statements(
-    mart: str, columns: list[tuple[str, str]], described: tuple[str, dict[str, str]] | None
-) -> list[str]:
-    """COMMENT statements carrying a model's descriptions to its table in the serving copy."""
-    if not described:
-        return []
-    table_description, column_descriptions = described
-    relation = f"srv.main.{quote(mart)}"
-    statements = (
-        [f"comment on table {relation} is {literal(table_description.strip())}"]
-        if table_description.strip()
-        else []
-    )
-    names = {name for name, _ in columns}
-    statements += [
-        f"comment on column {relation}.{quote(column)} is {literal(text.strip())}"
-        for column, text in column_descriptions.items()
-        if text.strip() and column in names
-    ]
-    return statements
-
-
-def fsync_path(path: Path) -> None:
-    """Flushes a file or a directory entry to disk, so a crash cannot publish a torn file."""
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-@contextmanager
-def publish_lock(serving_dir: Path) -> Iterator[None]:
-    """One publication at a time per serving directory."""
-    with open(serving_dir / LOCK_NAME, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def new_version() -> str:
-    """Sortable and unique: UTC time to the microsecond."""
-    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-
-
-def remove_partials(serving_dir: Path) -> None:
-    """Leftovers of a publication that crashed (they were never visible to readers)."""
-    for leftover in serving_dir.glob(f"*{PARTIAL}"):
-        if leftover.is_dir() and not leftover.is_symlink():
-            shutil.rmtree(leftover)
-        else:
-            leftover.unlink()
-
-
-def remove_old_versions(serving_dir: Path, current: str) -> None:
-    versions = sorted(
-        path.name
-        for path in serving_dir.glob(PARQUET_VERSION_PREFIX + "*")
-        if path.is_dir() and not path.name.endswith(PARTIAL)
-    )
-    keep = {current, *[name for name in versions if name < current][-KEEP_PREVIOUS_VERSIONS:]}
-    for name in versions:
-        if name not in keep:
-            shutil.rmtree(serving_dir / name)
-
-
-def remove_old_database_versions(serving_dir: Path, current: str) -> None:
-    """The DuckDB files of versions before the previous one (a reader that has one open
-    keeps reading it: Linux keeps a removed file alive while it is open)."""
-    versions = sorted(
-        path.name
-        for path in serving_dir.glob(DATABASE_VERSION_PREFIX + "*.duckdb")
-        if not path.is_symlink()
-    )
-    keep = {current, *[name for name in versions if name < current][-KEEP_PREVIOUS_VERSIONS:]}
-    for name in versions:
-        if name not in keep:
-            (serving_dir / name).unlink()
 
 
 def copying_connection() -> duckdb.DuckDBPyConnection:

@@ -14,7 +14,7 @@ from typing import Any
 import altair as alt
 import vl_convert
 
-from scripts.dashboard import charts, charts_confidence, charts_money, data_state
+from scripts.dashboard import charts, charts_confidence, charts_email, charts_money, data_state
 from scripts.dashboard.queries import REFERENCE_MODEL, Extract
 
 # The Vega-Lite version of altair's schema, which the inlined bundle must match.
@@ -121,7 +121,7 @@ def core_sections(flow_days: int | None) -> list[Section]:
             "email-funnel",
             "Email funnel by email type × segment at send",
             "mart_email_funnel",
-            charts.email_funnel(),
+            charts_email.email_funnel(),
             ("email",),
             EMAIL_CUT,
             "Bar = rate over delivered emails (sum of numerators over sum of "
@@ -133,7 +133,7 @@ def core_sections(flow_days: int | None) -> list[Section]:
             "funnel-over-time",
             "Funnel over time",
             "mart_email_funnel",
-            charts.funnel_over_time(),
+            charts_email.funnel_over_time(),
             ("email", "months"),
             TREND_CUT,
             "Top: sends per month. Bottom: open rate, CTR and registration rate per "
@@ -145,7 +145,7 @@ def core_sections(flow_days: int | None) -> list[Section]:
             "segment-flow",
             "Segment flow after sends",
             "mart_segment_flow × dim_campaigns",
-            charts.segment_flow(flow_days),
+            charts_email.segment_flow(flow_days),
             ("flow",),
             ("period", "brand", "email_type", "segment"),
             f"Each row is a segment at send; it is split by the contact's segment "
@@ -158,7 +158,7 @@ def core_sections(flow_days: int | None) -> list[Section]:
             "registrations",
             "Webinar registrations from email",
             "mart_email_funnel",
-            charts.registrations(),
+            charts_email.registrations(),
             ("email", "months"),
             TREND_CUT,
             "Registrations per month by email type; the label is the month's total and "
