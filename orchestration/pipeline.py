@@ -17,7 +17,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
-from scripts import publish_serving  # noqa: E402
+from scripts import contact_history_step, publish_serving  # noqa: E402
 from scripts import run_pipeline as runner  # noqa: E402
 
 HISTORY_NODES = runner.HISTORY_NODES
@@ -64,7 +64,7 @@ def final_build_args(current: runner.Settings) -> list[str]:
     """The runner's final `dbt build` (the dbt assets carry its selection): the newest
     export as literal dates, and the gate's files since the last publication; no unit tests,
     as in the runner."""
-    history = runner.History([], False, *runner.landed_exports(current.raw_dir))
+    history = runner.History([], False, *contact_history_step.landed_exports(current.raw_dir))
     return [
         "build",
         "--exclude-resource-type",
