@@ -1,24 +1,3 @@
-{% macro incremental_on_duckdb(unique_key) -%}
-    {#- Incremental by unique_key (delete+insert) on DuckDB, failing on a schema change (a new
-        column needs `make rebuild`); a table on Spark, whose plain parquet tables take no
-        DELETE. -#}
-    {{ return(adapter.dispatch('incremental_on_duckdb', 'marketing_warehouse')(unique_key)) }}
-{%- endmacro %}
-
-{% macro default__incremental_on_duckdb(unique_key) -%}
-    {{ return({'materialized': 'table'}) }}
-{%- endmacro %}
-
-{% macro duckdb__incremental_on_duckdb(unique_key) -%}
-    {{ return({
-        'materialized': 'incremental',
-        'incremental_strategy': 'delete+insert',
-        'unique_key': unique_key,
-        'on_schema_change': 'fail',
-    }) }}
-{%- endmacro %}
-
-
 {% macro incremental_by_key(unique_key, day_column) -%}
     {#- Incremental config of a model that recomputes whole keys (e.g. sends): on DuckDB,
         delete+insert by unique_key; on Spark (plain parquet tables, no MERGE or DELETE),

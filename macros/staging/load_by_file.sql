@@ -2,8 +2,22 @@
     {#- The config of a base model loaded by file. On DuckDB it is incremental: a run reads
         only the files the table has not loaded (unloaded_files) and rewrites, by file and
         row, their rows and the stored copies of the keys they repeat (newest_file_wins).
-        On Spark the table is rebuilt from every file (incremental_on_duckdb). -#}
-    {{ return(incremental_on_duckdb(['_source_file', '_file_row'])) }}
+        Spark's plain parquet tables take no DELETE: there the table is rebuilt from every
+        file. -#}
+    {{ return(adapter.dispatch('load_by_file_config', 'marketing_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__load_by_file_config() -%}
+    {{ return({'materialized': 'table'}) }}
+{%- endmacro %}
+
+{% macro duckdb__load_by_file_config() -%}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': 'delete+insert',
+        'unique_key': ['_source_file', '_file_row'],
+        'on_schema_change': 'fail',
+    }) }}
 {%- endmacro %}
 
 

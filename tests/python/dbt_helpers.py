@@ -14,9 +14,8 @@ import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DBT = str(Path(sys.executable).parent / "dbt")
-# When, and by which run, each landing file was loaded (dq_landing_files, mart_data_freshness),
-# and the contacts export an incremental table had seen (int_email_events_matched): facts of
-# the run, so a day-by-day build and one build of the same files differ there and nowhere else.
+# When, and by which run, each landing file was loaded (dq_landing_files, mart_data_freshness):
+# a fact of the run, so two builds of the same files differ there and nowhere else.
 LOAD_RECORD_COLUMNS = frozenset(
     {
         "first_loaded_at",
@@ -24,7 +23,6 @@ LOAD_RECORD_COLUMNS = frozenset(
         "loaded_invocation_id",
         "last_loaded_at",
         "last_loaded_at_local",
-        "contacts_seen_through",
     }
 )
 

@@ -3,15 +3,8 @@
     email at the moment of the event (contact history in business time, so the answer for
     a past event never changes); otherwise it stays unmatched. -#}
 {#- A table: five models and four tests read it, and as a view each of them matched every
-    event again (about 5 min per reader at the `l` preset's 52.6M events).
-
-    Incremental on DuckDB: a run matches again only (a) the events of every campaign and
-    recipient pair with an event in a file newer than the table has seen (a new send can
-    make an older event of its pair valid: base_esp__events), and (b) the events without a
-    contact_id at or after the start of the earliest contact version that a contacts
-    export newer than `contacts_seen_through` introduced. -#}
-{{ config(**incremental_on_duckdb('event_id')) }}
-{%- set recipient = "coalesce(contact_id, 'email:' || coalesce(email, ''))" %}
+    event again (about 5 min per reader at the `l` preset's 52.6M events). -#}
+{{ config(materialized='table') }}
 with
 
 events as (
@@ -22,65 +15,12 @@ versions as (
     select * from {{ ref('int_contact_versions') }}
 ),
 
-{% if is_incremental() %}
-    watermarks as (
-        select
-            coalesce(max(_file_date), cast('1900-01-01' as date)) as events_file_date,
-            coalesce(max(contacts_seen_through), cast('1900-01-01' as date))
-                as contacts_seen_through
-        from {{ this }}
-    ),
-
-    new_pairs as (
-        select distinct
-            events.campaign_id,
-            {{ recipient }} as recipient
-        from events
-        cross join watermarks
-        where events._file_date > watermarks.events_file_date
-    ),
-
-    new_versions_from as (
-        select min(versions.valid_from) as valid_from
-        from versions
-        cross join watermarks
-        where versions.export_date > watermarks.contacts_seen_through
-    ),
-
-    rebuilt_events as (
-        select event_id
-        from events
-        where {{ key_hash(['campaign_id', recipient]) }} in (
-            select {{ key_hash(['campaign_id', 'recipient']) }} from new_pairs
-        )
-        union
-        select events.event_id
-        from events
-        cross join new_versions_from
-        where events.contact_id is null and events.event_at >= new_versions_from.valid_from
-    ),
-
-    events_to_match as (
-        select * from events
-        where event_id in (select rebuilt_events.event_id from rebuilt_events)
-    ),
-{% else %}
-    events_to_match as (
-        select * from events
-    ),
-{% endif %}
-
-seen_through as (
-    select max(export_date) as contacts_seen_through
-    from versions
-),
-
 email_holders_at_event as (
     select
         events.event_id,
         min(versions.contact_id) as contact_id,
         count(distinct versions.contact_id) as holders
-    from events_to_match as events
+    from events
     inner join versions
         on
             events.email = versions.email
@@ -110,10 +50,8 @@ matched as (
         events.utm_medium,
         events.utm_campaign,
         events.bounce_kind,
-        events._file_date,
-        seen_through.contacts_seen_through
-    from events_to_match as events
-    cross join seen_through
+        events._file_date
+    from events
     left join email_holders_at_event
         on events.event_id = email_holders_at_event.event_id
 ),
