@@ -1,5 +1,5 @@
 """dbt in process for the pipeline runner: one parse, then invocations that record their
-phase, wall time and each node's execution time (scripts/benchmark.py reads the record)."""
+phase, wall time and each node's execution time (scripts/benchmarking/run_records.py reads the record)."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ class Dbt:
 
 
 def write_run_record(steps: list[dict[str, object]], path: Path) -> None:
-    """The runner's steps as JSON (scripts/benchmark.py reads its phases and node timings)."""
+    """The runner's steps as JSON (scripts/benchmarking/run_records.py reads its phases and node timings)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"steps": steps}, indent=1) + "\n")
 

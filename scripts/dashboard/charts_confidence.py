@@ -26,7 +26,7 @@ LC_VERDICT_COLORS = alt.Scale(
     domain=["last_click_understates", "no_clear_difference", "last_click_overstates"],
     range=["#4e79a7", "#7a8394", "#e15759"],
 )
-# The month's completeness (is_complete, days: from mart_drr_by_period in the query).
+# The month's completeness (is_complete, days: days_with_data of mart_decision_confidence).
 STATUS = (
     "datum.is_complete == null ? 'unknown' : datum.is_complete ? 'complete'"
     " : 'partial (' + datum.days + ' days)'"

@@ -83,7 +83,7 @@ def confidence_sections(extract: Extract) -> dict[str, list[Section]]:
             Section(
                 "lc-minus-linear",
                 "Last click − linear with bootstrap intervals",
-                "mart_decision_confidence × mart_drr_by_period",
+                "mart_decision_confidence",
                 charts_confidence.lc_minus_linear(lc_month),
                 ("confidence",),
                 ("period", "channel"),
@@ -101,7 +101,7 @@ def confidence_sections(extract: Extract) -> dict[str, list[Section]]:
             Section(
                 "decision-confidence",
                 "CPL and DRR with bootstrap intervals",
-                "mart_decision_confidence × mart_drr_by_period",
+                "mart_decision_confidence",
                 charts_confidence.decision_confidence(month),
                 ("confidence",),
                 ("period", "channel", "model"),

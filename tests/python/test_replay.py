@@ -36,7 +36,7 @@ def relations(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
 
 def differences(left: Path, right: Path) -> dict[str, int]:
     """Rows in one warehouse and not the other, per relation (marts, dims, facts, snapshot,
-    intermediate tables). Rows are matched on their non-float columns; float columns must
+    intermediate and base tables). Rows are matched on their non-float columns; float columns must
     agree to 1e-9 relative: multi-threaded sums of doubles may differ in the last bits."""
     connection = duckdb.connect()
     connection.execute(f"attach '{left}' as left_wh (read_only)")
