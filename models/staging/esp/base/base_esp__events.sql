@@ -39,21 +39,16 @@ checked as {{ not_materialized() }} (
 ),
 
 {% if is_incremental() %}
-    {#- The campaign and recipient pairs that the new files' rows, or the stored copies of
-        their event ids, belong to. Every row of those pairs is judged again from its own
-        reason, so their sends below are whole. Pairs are matched by hash: a collision adds
-        whole pairs, never part of one. -#}
+    {#- The campaign and recipient pairs of the new files' rows. Every row of those pairs is
+        judged again from its own reason, so their sends below are whole. Other pairs keep
+        their sends: a re-export into another pair changes only which copy wins
+        (newest_file_wins), and sends count every checked copy. Pairs are matched by hash:
+        a collision adds whole pairs, never part of one. -#}
     touched_pairs as (
         select distinct
             campaign_id,
             {{ recipient }} as recipient
         from checked
-        union
-        select
-            campaign_id,
-            {{ recipient }} as recipient
-        from {{ this }}
-        where {{ key_hash(['event_id']) }} in (select {{ key_hash(['event_id']) }} from checked)
     ),
 
     judged as {{ not_materialized() }} (
