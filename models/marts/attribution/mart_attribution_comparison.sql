@@ -8,11 +8,6 @@ performance as (
     where model in ('last_click', 'linear')
 ),
 
-periods as (
-    select * from {{ ref('dim_periods') }}
-    where period_grain = 'month'
-),
-
 pivoted as (
     select
         month,
@@ -42,13 +37,7 @@ compared as (
 ),
 
 with_coverage as (
-    select
-        compared.*,
-        coalesce(periods.days_with_data, 0) as days_with_data,
-        coalesce(periods.is_complete, false) as is_complete
-    from compared
-    left join periods
-        on compared.month = periods.period
+    {{ with_period_coverage('compared', 'month') }}
 )
 
 select * from with_coverage

@@ -14,11 +14,6 @@ spend as (
     select * from {{ ref('int_spend_by_month') }}
 ),
 
-periods as (
-    select * from {{ ref('dim_periods') }}
-    where period_grain = 'month'
-),
-
 models as (
     {%- for model in attribution_models() %}
         select '{{ model }}' as model
@@ -151,13 +146,7 @@ with_ratios as (
 ),
 
 with_coverage as (
-    select
-        with_ratios.*,
-        coalesce(periods.days_with_data, 0) as days_with_data,
-        coalesce(periods.is_complete, false) as is_complete
-    from with_ratios
-    left join periods
-        on with_ratios.month = periods.period
+    {{ with_period_coverage('with_ratios', 'month') }}
 )
 
 select * from with_coverage

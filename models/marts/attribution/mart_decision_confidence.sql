@@ -22,10 +22,6 @@ attribution as (
     select * from {{ ref('fct_attribution') }}
 ),
 
-calendar_periods as (
-    select * from {{ ref('dim_periods') }}
-),
-
 replicate_numbers as (
     {{ replicate_numbers() }}
     union all
@@ -496,15 +492,7 @@ all_decisions as (
 ),
 
 with_coverage as (
-    select
-        all_decisions.*,
-        coalesce(calendar_periods.days_with_data, 0) as days_with_data,
-        coalesce(calendar_periods.is_complete, false) as is_complete
-    from all_decisions
-    left join calendar_periods
-        on
-            all_decisions.period_grain = calendar_periods.period_grain
-            and all_decisions.period = calendar_periods.period
+    {{ with_period_coverage('all_decisions', 'period', 'period_grain') }}
 )
 
 select * from with_coverage

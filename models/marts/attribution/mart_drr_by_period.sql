@@ -7,10 +7,6 @@ performance as (
     select * from {{ ref('mart_channel_performance') }}
 ),
 
-calendar_periods as (
-    select * from {{ ref('dim_periods') }}
-),
-
 periods as (
     select
         'month' as period_grain,
@@ -55,15 +51,7 @@ with_ratios as (
 ),
 
 with_coverage as (
-    select
-        with_ratios.*,
-        coalesce(calendar_periods.days_with_data, 0) as days_with_data,
-        coalesce(calendar_periods.is_complete, false) as is_complete
-    from with_ratios
-    left join calendar_periods
-        on
-            with_ratios.period_grain = calendar_periods.period_grain
-            and with_ratios.period = calendar_periods.period
+    {{ with_period_coverage('with_ratios', 'period', 'period_grain') }}
 )
 
 select * from with_coverage
