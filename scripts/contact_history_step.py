@@ -203,6 +203,7 @@ def record_history(
             *(WARN_ERROR if warn_error else []),
             "test",
             "--select",
+            CONTACTS_REPEATS,
             CONTACTS_CONDENSED,
             SNAPSHOT,
             *(["--exclude", REPLAY_CHECK] if loads_at_once else []),
