@@ -1,7 +1,8 @@
 {#- Every rouble of spend by month and day (reporting time zone) × channel × utm triple: paid
     spend from calltracking/ad_costs (channel from its utm pair, as for touches), email spend
     from the campaigns' cost_rub on the day they launched, keyed by the utm their links
-    carry (the most frequent pair among the campaign's clicks). -#}
+    carry (the most frequent pair among the campaign's clicks). One row per ad-cost row or
+    campaign (campaign_id, null on ad-cost rows). -#}
 with
 
 ad_costs as (
@@ -9,7 +10,7 @@ ad_costs as (
 ),
 
 campaigns as (
-    select * from {{ ref('dim_campaigns') }}
+    select * from {{ ref('stg_esp__campaigns') }}
 ),
 
 email_clicks as (
@@ -43,6 +44,7 @@ paid as (
         ad_costs.utm_medium,
         ad_costs.utm_campaign,
         'ad_costs' as spend_source,
+        cast(null as {{ dbt.type_string() }}) as campaign_id,
         ad_costs.cost_rub as spend_rub,
         ad_costs.impressions,
         ad_costs.clicks
@@ -55,13 +57,14 @@ paid as (
 
 email as (
     select
-        cast({{ dbt.date_trunc('month', 'campaigns.launched_date') }} as date) as month,
-        campaigns.launched_date as spend_date,
+        cast({{ dbt.date_trunc('month', local_day('campaigns.launched_at')) }} as date) as month,
+        {{ local_day('campaigns.launched_at') }} as spend_date,
         'email' as channel,
         campaign_link_utm.utm_source,
         coalesce(campaign_link_utm.utm_medium, 'email') as utm_medium,
         campaigns.utm_campaign,
         'email_campaign' as spend_source,
+        campaigns.campaign_id,
         campaigns.cost_rub as spend_rub,
         cast(null as {{ dbt.type_bigint() }}) as impressions,
         cast(null as {{ dbt.type_bigint() }}) as clicks
