@@ -20,8 +20,8 @@ sessions as (
     select * from {{ ref('stg_calltracking__sessions') }}
 ),
 
-ad_costs as (
-    select * from {{ ref('stg_calltracking__ad_costs') }}
+spend as (
+    select * from {{ ref('int_spend_by_month') }}
 ),
 
 touches as (
@@ -68,19 +68,19 @@ touched_utm_months as (
 
 spend_by_day as (
     select
-        ad_costs.cost_date as day,
-        {{ exact_sum('ad_costs.cost_rub') }} as spend_rub,
+        spend.spend_date as day,
+        {{ exact_sum('spend.spend_rub') }} as spend_rub,
         {{ exact_sum(
-            'case when touched_utm_months.month is not null then ad_costs.cost_rub else 0 end'
+            'case when touched_utm_months.month is not null then spend.spend_rub else 0 end'
         ) }} as matched_spend_rub
-    from ad_costs
+    from spend
     left join touched_utm_months
         on
-            cast({{ dbt.date_trunc('month', 'ad_costs.cost_date') }} as date)
-            = touched_utm_months.month
-            and ad_costs.utm_source = touched_utm_months.utm_source
-            and ad_costs.utm_medium = touched_utm_months.utm_medium
-            and ad_costs.utm_campaign = touched_utm_months.utm_campaign
+            spend.month = touched_utm_months.month
+            and spend.utm_source = touched_utm_months.utm_source
+            and spend.utm_medium = touched_utm_months.utm_medium
+            and spend.utm_campaign = touched_utm_months.utm_campaign
+    where spend.spend_source = 'ad_costs'
     group by 1
 ),
 
