@@ -1,5 +1,33 @@
+{% macro email_funnel(sends, segment) -%}
+    {#- The email funnel over `sends` (rows of int_email_funnel_sends) by day × campaign ×
+        brand × specialty × email type × the column `segment`: the counts, then the rates
+        with their intervals. -#}
+    select
+        counted.*,
+        {{ email_funnel_rates() }}
+    from (
+        select
+            {{ sends }}.sent_date,
+            {{ sends }}.campaign_id,
+            {{ sends }}.brand_code,
+            {{ sends }}.specialty,
+            {{ sends }}.email_type,
+            {{ sends }}.{{ segment }},
+            {{ email_funnel_measures(sends) }}
+        from {{ sends }}
+        group by
+            {{ sends }}.sent_date,
+            {{ sends }}.campaign_id,
+            {{ sends }}.brand_code,
+            {{ sends }}.specialty,
+            {{ sends }}.email_type,
+            {{ sends }}.{{ segment }}
+    ) as counted
+{%- endmacro %}
+
+
 {% macro email_funnel_measures(sends) -%}
-    {#- The counts of the email funnel over fct_email_sends rows. -#}
+    {#- The counts of the email funnel over int_email_funnel_sends rows. -#}
     count(*) as sent,
     count(case when {{ sends }}.is_delivered then 1 end) as delivered,
     count(case when {{ sends }}.is_bounced then 1 end) as bounced,

@@ -2,6 +2,7 @@
     stored, else (call leads) the nearest call from the lead's phone, or (form, callback
     and chat leads) the nearest request with its phone or email, made at most
     `lead_link_window_minutes` before the lead. -#}
+{%- set link_window = [var('lead_link_window_minutes'), 'minute'] %}
 with
 
 leads as (
@@ -16,44 +17,31 @@ requests as (
     select * from {{ ref('stg_calltracking__requests') }}
 ),
 
-calls_by_phone as (
-    select
-        leads.lead_id,
-        calls.call_id,
-        row_number() over (
-            partition by leads.lead_id
-            order by calls.call_started_at desc, calls.call_id asc
-        ) as recency
+call_leads as (
+    select *
     from leads
-    inner join calls
-        on
-            leads.phone = calls.caller_phone
-            and leads.created_at >= calls.call_started_at
-            and {{ dbt.dateadd(
-                'minute', -var('lead_link_window_minutes'), 'leads.created_at'
-            ) }} <= calls.call_started_at
-    where leads.calltracking_call_id is null and leads.lead_channel = 'call'
+    where calltracking_call_id is null and lead_channel = 'call'
+),
+
+calls_by_phone as (
+    {{ latest_earlier_event(
+        'call_leads', 'lead_id', 'created_at', 'calls', 'call_started_at', ['call_id'],
+        'call_leads.phone = calls.caller_phone', 'calls.call_id asc', link_window
+    ) }}
+),
+
+request_leads as (
+    select *
+    from leads
+    where calltracking_request_id is null and lead_channel in ('form', 'callback', 'chat')
 ),
 
 requests_by_contact as (
-    select
-        leads.lead_id,
-        requests.request_id,
-        row_number() over (
-            partition by leads.lead_id
-            order by requests.created_at desc, requests.request_id asc
-        ) as recency
-    from leads
-    inner join requests
-        on
-            (leads.phone = requests.phone or leads.email = requests.email)
-            and leads.created_at >= requests.created_at
-            and {{ dbt.dateadd(
-                'minute', -var('lead_link_window_minutes'), 'leads.created_at'
-            ) }} <= requests.created_at
-    where
-        leads.calltracking_request_id is null
-        and leads.lead_channel in ('form', 'callback', 'chat')
+    {{ latest_earlier_event(
+        'request_leads', 'lead_id', 'created_at', 'requests', 'created_at', ['request_id'],
+        'request_leads.phone = requests.phone or request_leads.email = requests.email',
+        'requests.request_id asc', link_window
+    ) }}
 ),
 
 linked as (
@@ -70,9 +58,9 @@ linked as (
         end as calltracking_link
     from leads
     left join calls_by_phone
-        on leads.lead_id = calls_by_phone.lead_id and calls_by_phone.recency = 1
+        on leads.lead_id = calls_by_phone.lead_id
     left join requests_by_contact
-        on leads.lead_id = requests_by_contact.lead_id and requests_by_contact.recency = 1
+        on leads.lead_id = requests_by_contact.lead_id
 )
 
 select * from linked

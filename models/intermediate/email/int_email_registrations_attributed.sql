@@ -38,21 +38,11 @@ named_by_utm as (
 ),
 
 clicks_before as (
-    select
-        registrations.activity_id,
-        clicks.campaign_id,
-        row_number() over (
-            partition by registrations.activity_id
-            order by clicks.event_at desc, clicks.event_id desc
-        ) as click_recency
-    from registrations
-    inner join clicks
-        on
-            registrations.contact_id = clicks.contact_id
-            and registrations.occurred_at >= clicks.event_at
-            and {{ dbt.dateadd(
-                'day', -var('email_conversion_days'), 'registrations.occurred_at'
-            ) }} <= clicks.event_at
+    {{ latest_earlier_event(
+        'registrations', 'activity_id', 'occurred_at', 'clicks', 'event_at', ['campaign_id'],
+        'registrations.contact_id = clicks.contact_id', 'clicks.event_id desc',
+        [var('email_conversion_days'), 'day']
+    ) }}
 ),
 
 attributed as (
@@ -71,9 +61,7 @@ attributed as (
     left join named_by_utm
         on registrations.activity_id = named_by_utm.activity_id
     left join clicks_before
-        on
-            registrations.activity_id = clicks_before.activity_id
-            and clicks_before.click_recency = 1
+        on registrations.activity_id = clicks_before.activity_id
 ),
 
 with_send as (

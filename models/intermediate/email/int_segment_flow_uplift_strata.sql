@@ -6,11 +6,11 @@
 with
 
 sends as (
-    select * from {{ ref('fct_email_sends') }}
+    select * from {{ ref('int_email_sends') }}
 ),
 
 campaigns as (
-    select * from {{ ref('dim_campaigns') }}
+    select * from {{ ref('stg_esp__campaigns') }}
 ),
 
 versions as (

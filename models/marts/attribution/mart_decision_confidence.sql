@@ -1,7 +1,7 @@
 {#- An interval on every number a channel decision rests on: CPL of each funnel level and
     DRR per channel × period × model, last click − linear per channel (and utm_campaign) ×
     month, each channel's share of leads per model. Percentile intervals of a Poisson
-    bootstrap by person (int_decision_replicates); spend is fixed. -#}
+    bootstrap by person (prep_decision_replicates); spend is fixed. -#}
 {%- set levels = ['leads', 'qualified', 'meetings', 'bookings', 'payments', 'won'] -%}
 {%- set credit_columns = {
     'qualified': 'qualified_credit', 'meetings': 'meeting_credit', 'bookings': 'booking_credit',
@@ -11,7 +11,7 @@
 with
 
 replicates as (
-    select * from {{ ref('int_decision_replicates') }}
+    select * from {{ ref('prep_decision_replicates') }}
 ),
 
 spend as (

@@ -2,33 +2,11 @@
 with
 
 sends as (
-    select * from {{ ref('fct_email_sends') }}
+    select * from {{ ref('int_email_funnel_sends') }}
 ),
 
-counted as (
-    select
-        sends.sent_date,
-        sends.campaign_id,
-        coalesce(sends.brand_code, 'multi_brand') as brand_code,
-        sends.specialty,
-        sends.email_type,
-        sends.segment_at_send,
-        {{ email_funnel_measures('sends') }}
-    from sends
-    group by
-        sends.sent_date,
-        sends.campaign_id,
-        coalesce(sends.brand_code, 'multi_brand'),
-        sends.specialty,
-        sends.email_type,
-        sends.segment_at_send
-),
-
-with_rates as (
-    select
-        *,
-        {{ email_funnel_rates() }}
-    from counted
+funnel as (
+    {{ email_funnel('sends', 'segment_at_send') }}
 )
 
-select * from with_rates
+select * from funnel

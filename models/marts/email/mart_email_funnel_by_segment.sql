@@ -4,7 +4,7 @@
 with
 
 sends as (
-    select * from {{ ref('fct_email_sends') }}
+    select * from {{ ref('int_email_funnel_sends') }}
 ),
 
 sends_by_segment as (
@@ -17,30 +17,8 @@ sends_by_segment as (
     from sends
 ),
 
-counted as (
-    select
-        sends_by_segment.sent_date,
-        sends_by_segment.campaign_id,
-        coalesce(sends_by_segment.brand_code, 'multi_brand') as brand_code,
-        sends_by_segment.specialty,
-        sends_by_segment.email_type,
-        sends_by_segment.segment_code,
-        {{ email_funnel_measures('sends_by_segment') }}
-    from sends_by_segment
-    group by
-        sends_by_segment.sent_date,
-        sends_by_segment.campaign_id,
-        coalesce(sends_by_segment.brand_code, 'multi_brand'),
-        sends_by_segment.specialty,
-        sends_by_segment.email_type,
-        sends_by_segment.segment_code
-),
-
-with_rates as (
-    select
-        *,
-        {{ email_funnel_rates() }}
-    from counted
+funnel as (
+    {{ email_funnel('sends_by_segment', 'segment_code') }}
 )
 
-select * from with_rates
+select * from funnel

@@ -3,7 +3,9 @@
     every Poisson bootstrap replicate (replicate 0: the data as they are). Persons are the
     resampling units: each person's credits are multiplied by the person's weight in the
     replicate (macro poisson_weight), so one person's leads move together. Summed per person
-    and cell before the replicates multiply them. -#}
+    and cell before the replicates multiply them. In the marts layer because it is built
+    from fct_attribution; named prep_ because it is mart_decision_confidence's working
+    table, not a public mart. -#}
 {#- utm_campaign is kept for the two models compared per campaign (last click, linear);
     the others need channels only (`(all)`): half the rows on the demo. -#}
 {%- set campaign_cell -%}
