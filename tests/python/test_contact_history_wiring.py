@@ -1,5 +1,6 @@
 """The contact history's wiring, read from the files: the history flag (var dbt_snapshots)
-is read in one place."""
+is read in one place, and the pipeline runner names no dbt node (it selects by the
+selectors and tags of selectors.yml)."""
 
 from __future__ import annotations
 
@@ -33,3 +34,23 @@ def test_the_history_flag_is_read_once() -> None:
     assert readers == ["macros/crm/contact_history.sql"]
     snapshot = (PROJECT_DIR / "snapshots" / "snp_crm__contacts.sql").read_text()
     assert "enabled=dbt_snapshots_enabled()" in snapshot
+
+
+RUNNER = ("scripts/run_pipeline.py", "scripts/contact_history_step.py", "scripts/dbt_session.py")
+
+
+def test_the_runner_names_no_dbt_node() -> None:
+    """No model, snapshot or data test of the project is named in the runner's modules."""
+    nodes = {
+        path.stem
+        for folder in ("models", "snapshots", "tests/dbt")
+        for path in (PROJECT_DIR / folder).rglob("*.sql")
+    }
+    assert "snp_crm__contacts" in nodes
+    named = {
+        (module, node)
+        for module in RUNNER
+        for node in nodes
+        if re.search(rf"\b{node}\b", (PROJECT_DIR / module).read_text())
+    }
+    assert named == set()
