@@ -35,11 +35,12 @@ DAILY_CRON = "0 6 * * *"
 
 
 def history_keys() -> list[AssetKey]:
-    """The asset keys dagster-dbt gives the nodes the history step builds."""
+    """The asset keys dagster-dbt gives the nodes the history step builds (its tag)."""
     return [
         TRANSLATOR.get_asset_spec(MANIFEST, unique_id, None).key
         for unique_id, node in MANIFEST["nodes"].items()
-        if node["name"] in pipeline.HISTORY_NODES
+        if node["resource_type"] in ("model", "snapshot")
+        and pipeline.HISTORY_STEP_TAG in node["tags"]
     ]
 
 
@@ -71,7 +72,7 @@ def contact_history(context: AssetExecutionContext) -> Iterator[MaterializeResul
 
 @dbt_assets(
     manifest=MANIFEST_PATH,
-    exclude=" ".join(pipeline.HISTORY_NODES),
+    exclude=pipeline.HISTORY_NODES,
     dagster_dbt_translator=TRANSLATOR,
 )
 def warehouse(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:

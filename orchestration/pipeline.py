@@ -20,7 +20,9 @@ if str(PROJECT_DIR) not in sys.path:
 from scripts import contact_history_step, publish_serving  # noqa: E402
 from scripts import run_pipeline as runner  # noqa: E402
 
-HISTORY_NODES = runner.HISTORY_NODES
+# What the history step builds, as the dbt selection the final build leaves out and its tag.
+HISTORY_NODES = contact_history_step.HISTORY_NODES
+HISTORY_STEP_TAG = contact_history_step.HISTORY_STEP_TAG
 T = TypeVar("T")
 
 

@@ -1,5 +1,9 @@
 """The runner's contact-history step: every landed contacts export not yet in the snapshot
-is recorded, in one pass into a missing snapshot or day by day, then the history is tested."""
+is recorded, in one pass into a missing snapshot or day by day, then the history is tested.
+
+The step names no dbt model: it selects by the selectors and tags of the dbt project
+(selectors.yml describes each), and finds the snapshot and the replay in the parsed
+manifest by their tags."""
 
 from __future__ import annotations
 
@@ -9,21 +13,30 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from scripts.dbt_session import SNAPSHOT, WARN_ERROR, Dbt
+from scripts.dbt_session import WARN_ERROR, Dbt
 
-SNAPSHOT_RELATION = "snapshots.snp_crm__contacts"
-SNAPSHOT_INPUT = "int_contacts_snapshot_input"
-# Tables that read every contacts export: built once per run, before the snapshot.
-CONTACTS_REPEATS = "base_crm__contact_repeats"
-CONTACTS_CONDENSED = "int_contact_export_spans"
-SNAPSHOT_REPLAYED = "int_contacts_snapshot_replayed"
-REPLAYED_KEYS = "int_contacts_snapshot_replayed_keys"
-# compares the snapshot with a replay of the exports: after a bulk load from that very
-# replay it can only pass
-REPLAY_CHECK = "assert_contacts_snapshot_matches_replay"
-# Built (and tested) by the history step, left out of the final build.
-HISTORY_NODES = (CONTACTS_REPEATS, CONTACTS_CONDENSED, SNAPSHOT)
+if TYPE_CHECKING:
+    from dbt.contracts.graph.nodes import ManifestNode
+
+# What runs before the snapshot: the model it reads, and everything upstream of it.
+INPUTS = "selector:contact_history_inputs"
+# One snapshot run: the snapshot and the model it reads (the export named in --vars).
+ONE_EXPORT = "selector:contact_history"
+# The data tests of what this step builds.
+TESTS = "selector:contact_history_tests"
+# The snapshot; the rows a one-pass load writes into it (the replay of every export).
+SNAPSHOT_TAG = "contact_history"
+REPLAY_TAG = "contact_history_replay"
+# Compares the snapshot with a replay of the exports: after a bulk load from that very
+# replay it can only pass.
+REPLAY_CHECK = "tag:contact_history_check"
+# Built (and tested) by the history step, left out of the final build: the snapshot and
+# the tables that read every contacts export. A tag, not a selector: Dagster's dbt assets
+# (orchestration/definitions.py) take this exclusion too, and resolve no `selector:`.
+HISTORY_STEP_TAG = "contact_history_step"
+HISTORY_NODES = f"tag:{HISTORY_STEP_TAG}"
 EXPORT_FILE = re.compile(r"^contacts_(\d{4}-\d{2}-\d{2})\.parquet$")
 
 
@@ -60,7 +73,24 @@ def nonempty_export_days(raw_dir: Path, days: list[dt.date]) -> list[dt.date]:
     ]
 
 
-def last_snapshotted_day(db_path: Path) -> dt.date | None:
+def only_node(dbt: Dbt, tag: str, resource_type: str) -> ManifestNode | None:
+    """The one enabled node of a resource type with a tag, or None when there is none (the
+    snapshot where dbt snapshots are disabled)."""
+    found = dbt.tagged(tag, resource_type)
+    if len(found) > 1:
+        raise SystemExit(
+            f"tag {tag}: {len(found)} {resource_type}s ({', '.join(node.name for node in found)})"
+            ", the contact-history step expects one"
+        )
+    return found[0] if found else None
+
+
+def history_snapshot(dbt: Dbt) -> ManifestNode | None:
+    """The contact-history snapshot (tag contact_history), or None where it is disabled."""
+    return only_node(dbt, SNAPSHOT_TAG, "snapshot")
+
+
+def last_snapshotted_day(db_path: Path, snapshot: ManifestNode) -> dt.date | None:
     """The newest export day recorded in the snapshot, or None while the snapshot is
     missing or empty."""
     if not db_path.exists():
@@ -70,13 +100,15 @@ def last_snapshotted_day(db_path: Path) -> dt.date | None:
     with duckdb.connect(str(db_path), read_only=True) as connection:
         exists = connection.execute(
             "select count(*) from information_schema.tables"
-            " where table_schema = 'snapshots' and table_name = ?",
-            [SNAPSHOT],
+            " where table_schema = ? and table_name = ?",
+            [snapshot.schema, snapshot.alias],
         ).fetchone()
         assert exists is not None  # an aggregate: always one row
         if not exists[0]:
             return None
-        newest = connection.execute(f"select max(export_date) from {SNAPSHOT_RELATION}").fetchone()
+        newest = connection.execute(
+            f'select max(export_date) from "{snapshot.schema}"."{snapshot.alias}"'
+        ).fetchone()
         assert newest is not None  # an aggregate: always one row
         return newest[0]
 
@@ -105,8 +137,7 @@ def snapshot_day(dbt: Dbt, day: dt.date, previous: dt.date | None) -> None:
         "build",
         "--quiet",
         "--select",
-        SNAPSHOT_INPUT,
-        SNAPSHOT,
+        ONE_EXPORT,
         "--exclude",
         "resource_type:test",
         "--vars",
@@ -114,16 +145,19 @@ def snapshot_day(dbt: Dbt, day: dt.date, previous: dt.date | None) -> None:
     )
 
 
-def bulk_load(dbt: Dbt) -> None:
+def bulk_load(dbt: Dbt, snapshot: ManifestNode) -> None:
     """Creates the missing (or empty) snapshot from every export in one pass: exactly the
-    rows the day-by-day snapshots would write. Atomic: an interrupted load leaves no
-    snapshot, and the next run loads again."""
+    rows the day-by-day snapshots would write (the model tagged contact_history_replay).
+    Atomic: an interrupted load leaves no snapshot, and the next run loads again."""
+    replay = only_node(dbt, REPLAY_TAG, "model")
+    if replay is None:
+        raise SystemExit(f"no model tagged {REPLAY_TAG}: nothing to load the snapshot from")
     dbt.invoke(
         "snapshot_bulk_load",
         "run-operation",
         "snapshot_bulk_load",
         "--args",
-        f"{{snapshot_name: {SNAPSHOT}, history_model: {SNAPSHOT_REPLAYED}}}",
+        f"{{snapshot_name: {snapshot.name}, history_model: {replay.name}}}",
     )
 
 
@@ -157,16 +191,20 @@ def record_history(
     """Snapshots every pending export day (all at once into a missing snapshot, unless
     day_by_day), then tests the history (unless test is false)."""
     started = time.monotonic()
-    done_through = last_snapshotted_day(settings.db_path)
+    snapshot = history_snapshot(dbt)
+    if snapshot is None:
+        raise SystemExit(f"no snapshot tagged {SNAPSHOT_TAG}: dbt snapshots are disabled")
+    done_through = last_snapshotted_day(settings.db_path, snapshot)
     landed, previous = landed_exports(settings.raw_dir)
     days = pending_days(landed, done_through)
     loads_at_once = done_through is None and bool(days) and not day_by_day
-    # Checks the landing zone once and builds what the snapshot reads, and what its replay
-    # check reads (a view that depends on the exports landed).
+    # Checks the landing zone once and builds what the snapshot reads, what its replay
+    # check reads (a view that depends on the exports landed) and what a one-pass load
+    # reads: never the snapshot itself.
     built_first = (
-        [f"+{SNAPSHOT_INPUT}"]
-        + ([f"+{REPLAYED_KEYS}"] if test else [])
-        + ([f"+{SNAPSHOT_REPLAYED}"] if loads_at_once else [])
+        [INPUTS]
+        + ([f"+{REPLAY_CHECK}"] if test else [])
+        + ([f"+tag:{REPLAY_TAG}"] if loads_at_once else [])
     )
     dbt.invoke(
         "before_snapshot",
@@ -175,10 +213,11 @@ def record_history(
         "--select",
         *built_first,
         "--exclude",
+        f"tag:{SNAPSHOT_TAG}",
         "resource_type:test",
     )
     if loads_at_once:
-        bulk_load(dbt)
+        bulk_load(dbt, snapshot)
         dbt.steps[-1]["days"] = len(days)
         print(
             f"snapshot {days[0]} to {days[-1]}: {len(days)} days in one pass, "
@@ -197,15 +236,13 @@ def record_history(
     if test:
         # The tables above that read every contacts export, and the snapshot (it holds every
         # landed export: running it again merges the newest one for nothing), are tested,
-        # not built again by the final build.
+        # not built again by the final build (HISTORY_NODES).
         dbt.invoke(
             "test_history",
             *(WARN_ERROR if warn_error else []),
             "test",
             "--select",
-            CONTACTS_REPEATS,
-            CONTACTS_CONDENSED,
-            SNAPSHOT,
+            TESTS,
             *(["--exclude", REPLAY_CHECK] if loads_at_once else []),
         )
     return History(days, loads_at_once, landed, previous)

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from dbt.contracts.graph.manifest import Manifest
+    from dbt.contracts.graph.nodes import ManifestNode
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-SNAPSHOT = "snp_crm__contacts"
 # Every dbt warning is an error, except a data test of severity warn: data-quality warnings
-# (mart_data_quality) are findings about the data for the people who read it, not defects.
+# (the data-quality mart) are findings about the data for the people who read it, not defects.
 WARN_ERROR = [
     "--warn-error-options",
     '{"error": "all", "warn": ["LogTestResult", "RunResultWarning", "RunResultWarningMessage"]}',
@@ -40,11 +40,17 @@ class Dbt:
         # a successful `parse` returns the Manifest (dbtRunnerResult.result is a union)
         manifest = cast("Manifest", parsed.result)
         self._runner = dbtRunner(manifest=manifest)
-        self.has_snapshot = any(
-            node.resource_type == "snapshot" and node.name == SNAPSHOT
-            for node in manifest.nodes.values()
-        )
+        self._manifest = manifest
         self.adapter_type = manifest.metadata.adapter_type
+
+    def tagged(self, tag: str, resource_type: str) -> list[ManifestNode]:
+        """The enabled nodes of a resource type that carry a tag (selectors.yml lists the
+        contact history's), from the parsed manifest."""
+        return [
+            node
+            for node in self._manifest.nodes.values()
+            if node.resource_type == resource_type and tag in node.tags
+        ]
 
     def invoke(self, phase: str, *args: str) -> None:
         started = time.monotonic()

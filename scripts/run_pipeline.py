@@ -2,11 +2,12 @@
 
 A landing zone holds one full CRM contacts export per day; the contact history (and so
 every "segment at send") exists only because each export is snapshotted in turn. When the
-snapshot does not exist yet, this runner creates it in one pass from every export
-(int_contacts_snapshot_replayed: the rows the day-by-day snapshots would write). Otherwise
-it snapshots every export day that is newer than the last one recorded in the snapshot, in
-day order. Then it builds everything once. Re-running it is a no-op for days already done;
-when a new day's files land, only that day is snapshotted.
+snapshot does not exist yet, this runner creates it in one pass from every export (the
+replay, tag contact_history_replay: the rows the day-by-day snapshots would write).
+Otherwise it snapshots every export day that is newer than the last one recorded in the
+snapshot, in day order. Then it builds everything once. Re-running it is a no-op for days
+already done; when a new day's files land, only that day is snapshotted. The runner names
+no dbt model: the selectors and tags of selectors.yml say what each step runs.
 
 On a target whose dbt snapshots are disabled (Spark without Delta: README "Scaling out")
 the history is the set-based replay model itself, rebuilt by the build: the runner only
@@ -40,6 +41,7 @@ from scripts.contact_history_step import (  # noqa: E402
     History,
     Settings,
     export_vars,
+    history_snapshot,
     record_history,
 )
 from scripts.dbt_session import WARN_ERROR, Dbt, run_record_path, write_run_record  # noqa: E402
@@ -68,7 +70,7 @@ def final_build_args(settings: Settings, history: History) -> list[str]:
     return [
         "build",
         "--exclude",
-        *HISTORY_NODES,
+        HISTORY_NODES,
         "--exclude-resource-type",
         "unit_test",
         "--vars",
@@ -133,7 +135,7 @@ def run(
     started = time.monotonic()
     dbt = Dbt()
     try:
-        if not dbt.has_snapshot:
+        if history_snapshot(dbt) is None:
             if build:
                 dbt.invoke("build", *(WARN_ERROR if warn_error else []), "build")
                 print(

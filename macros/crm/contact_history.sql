@@ -1,8 +1,10 @@
 {% macro dbt_snapshots_enabled() -%}
     {#- Whether this target keeps the contact history in a dbt snapshot. Var `dbt_snapshots`;
         by default on, except on Spark: dbt's snapshot merge needs a Delta, Iceberg or Hudi
-        table there (set it to true on such a cluster, README "Scaling out"). -#}
-    {{ return(var('dbt_snapshots', target.type != 'spark') in [true, 'true', 'True']) }}
+        table there (set it to true on such a cluster, README "Scaling out"). The only
+        reading of the var: the snapshot's `enabled` (snapshots/snp_crm__contacts.sql), the
+        replay check's and contact_history() all call this macro. -#}
+    {{ return(var('dbt_snapshots', target.type != 'spark') | string | lower == 'true') }}
 {%- endmacro %}
 
 

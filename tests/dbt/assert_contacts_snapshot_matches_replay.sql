@@ -8,7 +8,7 @@
 -- new updated_at is invisible to the snapshot's timestamp strategy anyway.
 -- A warning, not an error: the marts stay current; dropping the snapshot and running
 -- scripts/run_pipeline.py rebuilds the history from every export in the landing zone.
-{{ config(severity='warn', enabled=dbt_snapshots_enabled()) }}
+{{ config(severity='warn', enabled=dbt_snapshots_enabled(), tags=['contact_history_check']) }}
 
 with
 
