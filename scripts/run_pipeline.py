@@ -206,7 +206,9 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:
         "in one pass (slow; the reference the one-pass load is tested against)",
     )
     args = parser.parse_args(argv)
-    return Settings(args.raw_dir.resolve(), args.db.resolve(), args.target), args
+    # absolute, not resolved: a path through a symlink stays the path dbt sees (its partial
+    # parse keys on the paths)
+    return Settings(args.raw_dir.absolute(), args.db.absolute(), args.target), args
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,6 +22,31 @@ os.environ["DBT_TARGET_PATH"] = str(WORKER_DIR / "dbt_target")
 os.environ["DBT_LOG_PATH"] = str(WORKER_DIR / "dbt_logs")
 os.environ["MW_DUCKDB_TEMP_DIR"] = str(WORKER_DIR / "duckdb_tmp")
 
+# The longest files first: pytest-xdist hands whole files (--dist loadfile) to whichever
+# worker is free, in collection order, so a long file collected last keeps one worker busy
+# while the other idles.
+LONGEST_FIRST = (
+    "test_bad_input.py",
+    "test_quality_gate.py",
+    "test_serving.py",
+    "test_identity_stitching.py",
+    "test_replay.py",
+    "test_semantic_layer.py",
+    "test_recovery.py",
+    "test_macros.py",
+    "test_benchmark.py",
+    "test_snapshot_bulk_load.py",
+    "test_dashboard.py",
+    "test_load_by_file.py",
+    "test_segment_flow_uplift.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 DEMO_RAW = PROJECT_DIR / "seeds" / "raw"
 DEMO_TRUTH = PROJECT_DIR / "seeds" / "ground_truth"
 
@@ -47,9 +72,7 @@ def demo_db(demo_warehouse: Path) -> duckdb.DuckDBPyConnection:
 
 @pytest.fixture()
 def scratch_db() -> Path:
-    """An empty warehouse path, the same for every test of a worker. dbt re-parses the whole
-    project (10-15 s) when the profile changes, and a new DuckDB path is a new profile; one
-    path lets consecutive tests keep dbt's partial parse (about 5 s)."""
+    """An empty warehouse path, the same for every test of a worker."""
     folder = WORKER_DIR / "scratch"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)

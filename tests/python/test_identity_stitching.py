@@ -677,7 +677,7 @@ def test_person_ids_are_the_same_in_an_independent_build(
     rows in reverse order gives every node the same person_id (marts.md: person_id is
     stable)."""
     raw = chain_landing_zone(tmp_path / "raw", reverse=True)
-    again = build(raw, tmp_path / "again.duckdb")
+    again = build(raw, tmp_path / "again" / "warehouse.duckdb")
     try:
         query = "select node, person_id from intermediate.int_identity_components order by node"
         first, second = chain_db.execute(query).fetchall(), again.execute(query).fetchall()

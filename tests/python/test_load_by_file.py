@@ -113,17 +113,17 @@ def loads(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     write_minimal_landing_zone(daily)
     for day in DAYS:
         land(at_once, day)
-    build(at_once, root / "at_once.duckdb")
+    build(at_once, root / "at_once" / "warehouse.duckdb")
 
     land(daily, "2026-01-05")
-    build(daily, root / "daily.duckdb")
+    build(daily, root / "daily" / "warehouse.duckdb")
     land(daily, "2026-01-06")
-    build(daily, root / "daily.duckdb")
+    build(daily, root / "daily" / "warehouse.duckdb")
     first_day = daily / EVENTS.folder / EVENTS.file_name("2026-01-05")
     shutil.copy(daily / EVENTS.folder / EVENTS.file_name("2026-01-06"), first_day)
     land(daily, "2026-01-07")
-    build(daily, root / "daily.duckdb")
-    return root / "at_once.duckdb", root / "daily.duckdb"
+    build(daily, root / "daily" / "warehouse.duckdb")
+    return root / "at_once" / "warehouse.duckdb", root / "daily" / "warehouse.duckdb"
 
 
 @pytest.mark.parametrize(

@@ -1,21 +1,20 @@
 """A run killed in the middle (SIGKILL: no clean-up of any kind) and started again ends in the
 same warehouse as a run that was never interrupted: once killed while it snapshots a day,
-once killed in the middle of the final build."""
+once killed in the middle of the final build. (`--full-rebuild` over a damaged warehouse:
+test_determinism.py.)"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import duckdb
 from conftest import DEMO_RAW
-from dbt_helpers import PROJECT_DIR, dbt_env, run_pipeline
+from dbt_helpers import PROJECT_DIR, dbt_env, run_pipeline, stable_paths
 from landing_zone import land_files_through
 from test_replay import differences
 
@@ -25,23 +24,31 @@ FIRST_DAY = dt.date(2026, 1, 5)
 def run_until(raw_dir: Path, db: Path, marker: str, delay_s: float) -> str:
     """Starts the pipeline, kills it `delay_s` after a line containing `marker` appears, and
     returns what it printed. Fails if the run finished before it could be killed."""
-    process = subprocess.Popen(
-        [sys.executable, "scripts/run_pipeline.py", "--raw-dir", str(raw_dir), "--db", str(db)],
-        cwd=PROJECT_DIR,
-        env={**dbt_env(raw_dir, db), "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    printed = []
-    for line in process.stdout:
-        printed.append(line)
-        if marker in line:
-            time.sleep(delay_s)
-            break
-    assert process.poll() is None, "the run ended before it was killed:\n" + "".join(printed)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    with stable_paths(raw_dir, db) as (raw_link, db_link):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "scripts/run_pipeline.py",
+                "--raw-dir",
+                str(raw_link),
+                "--db",
+                str(db_link),
+            ],
+            cwd=PROJECT_DIR,
+            env={**dbt_env(raw_link, db_link), "PYTHONUNBUFFERED": "1"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        printed = []
+        for line in process.stdout:
+            printed.append(line)
+            if marker in line:
+                time.sleep(delay_s)
+                break
+        assert process.poll() is None, "the run ended before it was killed:\n" + "".join(printed)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
     return "".join(printed)
 
 
@@ -49,12 +56,12 @@ def test_killed_runs_recover_to_the_uninterrupted_state(tmp_path: Path) -> None:
     last_day = FIRST_DAY + dt.timedelta(days=11)
     uninterrupted_raw, raw = tmp_path / "raw_uninterrupted", tmp_path / "raw"
     land_files_through(uninterrupted_raw, last_day, DEMO_RAW)
-    uninterrupted = tmp_path / "uninterrupted.duckdb"
+    uninterrupted = tmp_path / "uninterrupted" / "warehouse.duckdb"
     done = run_pipeline(uninterrupted_raw, uninterrupted)
     assert done.returncode == 0, done.stdout[-3000:]
 
     land_files_through(raw, FIRST_DAY + dt.timedelta(days=5), DEMO_RAW)
-    db = tmp_path / "killed.duckdb"
+    db = tmp_path / "killed" / "warehouse.duckdb"
     done = run_pipeline(raw, db)
     assert done.returncode == 0, done.stdout[-3000:]
     land_files_through(raw, last_day, DEMO_RAW)
@@ -68,18 +75,3 @@ def test_killed_runs_recover_to_the_uninterrupted_state(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout[-3000:]
 
     assert differences(uninterrupted, db) == {}
-
-
-def test_full_rebuild_starts_from_empty(scratch_db: Path, demo_warehouse: Path) -> None:
-    """`--full-rebuild` (make rebuild) discards a damaged warehouse: contact history and marts
-    come back equal to a build from empty (the demo warehouse)."""
-    db = scratch_db
-    shutil.copy(demo_warehouse, db)
-    with duckdb.connect(str(db)) as connection:
-        connection.execute("delete from snapshots.snp_crm__contacts where contact_id like '%1'")
-        connection.execute("delete from main.fct_email_sends")
-    assert differences(demo_warehouse, db) != {}
-
-    done = run_pipeline(DEMO_RAW, db, "--full-rebuild")
-    assert done.returncode == 0, done.stdout[-3000:]
-    assert differences(demo_warehouse, db) == {}

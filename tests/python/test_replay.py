@@ -82,7 +82,7 @@ def differences(left: Path, right: Path) -> dict[str, int]:
 
 def test_day_by_day_equals_all_at_once(tmp_path: Path, demo_warehouse: Path) -> None:
     last = max(file_day(path) for path in (DEMO_RAW / "crm" / "contacts").glob("*.parquet"))
-    raw, db = tmp_path / "raw", tmp_path / "daily.duckdb"
+    raw, db = tmp_path / "raw", tmp_path / "daily" / "warehouse.duckdb"
 
     # all but the last two days in one pass, then one day per run
     for landed in (last - dt.timedelta(days=n) for n in (2, 1, 0)):

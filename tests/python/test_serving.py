@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import DEMO_RAW, PROJECT_DIR
-from dbt_helpers import dbt_env, run_pipeline
+from dbt_helpers import dbt_env, run_pipeline, stable_paths
 from serving_reader import read_duckdb, read_parquet
 
 from scripts import publish_serving
@@ -289,18 +289,21 @@ def test_a_build_failing_after_rebuilding_marts_keeps_the_serving_copy(
     before = snapshot(serving)
     published_rows = warehouse_state(db)["mart_email_funnel"][0]
 
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            FAIL_AT_THE_FINAL_BUILD.format(project=str(PROJECT_DIR), raw=str(DEMO_RAW), db=str(db)),
-        ],
-        cwd=PROJECT_DIR,
-        env=dbt_env(DEMO_RAW, db),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    with stable_paths(DEMO_RAW, db) as (raw_link, db_link):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                FAIL_AT_THE_FINAL_BUILD.format(
+                    project=str(PROJECT_DIR), raw=str(raw_link), db=str(db_link)
+                ),
+            ],
+            cwd=PROJECT_DIR,
+            env=dbt_env(raw_link, db_link),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
     assert done.returncode != 0 and "forced failure" in done.stderr, done.stdout[-3000:]
     assert warehouse_state(db)["mart_email_funnel"][0] > published_rows
