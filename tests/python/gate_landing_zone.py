@@ -16,6 +16,7 @@ from scripts.contract import TABLES, TABLES_BY_FOLDER
 FIRST_DAY = dt.date(2026, 1, 1)
 PROJECT_PARTS = (
     "dbt_project.yml",
+    "selectors.yml",
     "profiles.yml",
     "models",
     "macros",
