@@ -76,7 +76,7 @@ lint: $(INSTALLED)
 	MW_DUCKDB_PATH=$(CURDIR)/target/lint/empty.duckdb $(BIN)/sqlfluff lint models snapshots tests/dbt --processes 2
 
 pytest: $(INSTALLED)
-	$(BIN)/python -m pytest tests/python -n 2 --dist loadfile
+	$(BIN)/python -m pytest tests/python -n 2 --dist loadfile --durations=25
 
 ## Every spec mart built on local Spark equals the DuckDB build (tests/spark).
 test-spark: $(SPARK_INSTALLED)
