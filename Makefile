@@ -1,5 +1,6 @@
 # The two commands of the README: `make build` and `make test`. Each creates the
-# virtualenv itself when it is missing.
+# virtualenv itself when it is missing. The targets call the one entry point
+# `python -m scripts COMMAND` (`$(BIN)/python -m scripts --help` lists the commands).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -41,24 +42,24 @@ install-orchestration: $(ORCHESTRATION_INSTALLED)
 
 ## Builds the warehouse on the bundled landing zone and prints where it is.
 build: $(INSTALLED)
-	$(BIN)/python scripts/run_pipeline.py
+	$(BIN)/python -m scripts build
 
 ## Deletes the warehouse and builds it again from every file of the landing zone.
 rebuild: $(INSTALLED)
-	$(BIN)/python scripts/run_pipeline.py --full-rebuild
+	$(BIN)/python -m scripts rebuild
 
 ## The dashboard again from the serving copy of `make build` (target/serving/dashboard.html).
 report: $(INSTALLED)
-	$(BIN)/python -m scripts.dashboard
+	$(BIN)/python -m scripts report
 
 ## The dashboard and its screenshot docs/dashboard.png (headless Chromium, installed from
 ## Debian when missing).
 screenshot: $(INSTALLED)
-	$(BIN)/python -m scripts.dashboard --screenshot docs/dashboard.png
+	$(BIN)/python -m scripts report --screenshot docs/dashboard.png
 
 ## The same warehouse on local Spark (docs/scaling.md): target/spark.
 build-spark: $(SPARK_INSTALLED)
-	$(BIN)/python scripts/run_pipeline.py --target spark
+	$(BIN)/python -m scripts build --target spark
 
 ## Lint, then every test: the warehouse built from the bundled data with --warn-error,
 ## dbt data and unit tests, and the pytest suite. The Spark parity test (15-20 min) is

@@ -1,7 +1,8 @@
-"""python -m scripts.dashboard [--serving-db PATH] [--out PATH] [--screenshot PNG]
+"""Regenerates the dashboard from the serving copy, and with --screenshot also its PNG.
 
-Regenerates the dashboard from the serving copy (default: target/serving/serving.duckdb of
-MW_DUCKDB_PATH's folder), and with --screenshot also its PNG (headless Chromium)."""
+Usage: python -m scripts report [--serving-db PATH] [--out PATH] [--screenshot PNG]
+(or python -m scripts.dashboard). The serving copy defaults to
+target/serving/serving.duckdb of MW_DUCKDB_PATH's folder; the PNG is taken by headless Chromium."""
 
 from __future__ import annotations
 
