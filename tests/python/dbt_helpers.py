@@ -43,22 +43,23 @@ def dbt_env(raw_dir: Path, db_path: Path) -> dict[str, str]:
 def stable_paths(raw_dir: Path, db_path: Path) -> Iterator[tuple[Path, Path]]:
     """The landing zone (but the bundled one) and the warehouse's folder under one fixed path
     per pytest worker (symlinks to the test's own): both paths are in dbt's partial-parse
-    state check, so every new path parsed the whole project again (about 10 s instead of 4). The warehouse file keeps
-    its name (DuckDB names its catalog after the file it resolves), and its WAL and serving
-    copy land beside it."""
+    state check, so every new path parsed the whole project again (about 10 s instead of
+    4). The warehouse file keeps its name (DuckDB names its catalog after the file it
+    resolves), and its WAL and serving copy land beside it."""
     stable = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target")).parent / "stable"
     stable.mkdir(parents=True, exist_ok=True)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    raw_link, db_folder = stable / "raw", stable / "warehouse"
+    db_folder, raw_path = stable / "warehouse", raw_dir
     links = [(db_folder, db_path.parent)]
     # Views read the landing zone by the path they were built with, and the tests read the
     # bundled one's views long after other builds: it keeps its own path.
     if raw_dir.resolve() != DEMO_RAW.resolve():
-        links.append((raw_link, raw_dir))
+        raw_path = stable / "raw"
+        links.append((raw_path, raw_dir))
     for link, target in links:
         link.unlink(missing_ok=True)
         link.symlink_to(target.resolve(), target_is_directory=True)
-    yield (raw_link if len(links) == 2 else raw_dir), db_folder / db_path.name
+    yield raw_path, db_folder / db_path.name
 
 
 def run_dbt(args: list[str], raw_dir: Path, db_path: Path) -> subprocess.CompletedProcess[str]:
