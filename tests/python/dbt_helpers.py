@@ -75,19 +75,24 @@ def run_dbt(args: list[str], raw_dir: Path, db_path: Path) -> subprocess.Complet
         )
 
 
+def pipeline_command(raw_dir: Path, db_path: Path, *extra: str) -> list[str]:
+    """The runner's command line (run from PROJECT_DIR)."""
+    return [
+        sys.executable,
+        "scripts/run_pipeline.py",
+        "--raw-dir",
+        str(raw_dir),
+        "--db",
+        str(db_path),
+        *extra,
+    ]
+
+
 def run_pipeline(raw_dir: Path, db_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """Runs scripts/run_pipeline.py (per-day snapshots, then the build)."""
     with stable_paths(raw_dir, db_path) as (raw_link, db_link):
         return subprocess.run(
-            [
-                sys.executable,
-                "scripts/run_pipeline.py",
-                "--raw-dir",
-                str(raw_link),
-                "--db",
-                str(db_link),
-                *extra,
-            ],
+            pipeline_command(raw_link, db_link, *extra),
             cwd=PROJECT_DIR,
             env=dbt_env(raw_link, db_link),
             capture_output=True,

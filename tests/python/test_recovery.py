@@ -9,12 +9,11 @@ import datetime as dt
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from conftest import DEMO_RAW
-from dbt_helpers import PROJECT_DIR, dbt_env, run_pipeline, stable_paths
+from dbt_helpers import PROJECT_DIR, dbt_env, pipeline_command, run_pipeline, stable_paths
 from landing_zone import land_files_through
 from test_replay import differences
 
@@ -26,14 +25,7 @@ def run_until(raw_dir: Path, db: Path, marker: str, delay_s: float) -> str:
     returns what it printed. Fails if the run finished before it could be killed."""
     with stable_paths(raw_dir, db) as (raw_link, db_link):
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "scripts/run_pipeline.py",
-                "--raw-dir",
-                str(raw_link),
-                "--db",
-                str(db_link),
-            ],
+            pipeline_command(raw_link, db_link),
             cwd=PROJECT_DIR,
             env={**dbt_env(raw_link, db_link), "PYTHONUNBUFFERED": "1"},
             stdout=subprocess.PIPE,
