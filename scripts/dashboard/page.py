@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -19,6 +21,8 @@ from scripts.dashboard.queries import REFERENCE_MODEL, Extract
 
 # The Vega-Lite version of altair's schema, which the inlined bundle must match.
 VEGA_LITE = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+# vl-convert bundles the same script for the same versions: 2 s a page, so it is kept here.
+BUNDLE_CACHE = Path(__file__).resolve().parents[2] / "target" / "cache"
 TITLE = "Marketing warehouse — dashboard"
 
 
@@ -209,8 +213,9 @@ def core_sections(flow_days: int | None) -> list[Section]:
 
 
 def spec_of(chart: alt.TopLevelMixin, defaults: dict[str, str]) -> dict[str, Any]:
-    """The chart's Vega-Lite spec with the filters' params at its top level."""
-    spec = chart.to_dict()
+    """The chart's Vega-Lite spec with the filters' params at its top level. Not validated
+    here (1.3 s a page): tests/python/test_dashboard_specs.py validates every spec."""
+    spec = chart.to_dict(validate=False)
     spec["params"] = [*spec.get("params", []), *charts.filter_params(defaults)]
     # A filter can add facets or rows: without resize the view keeps its first size and clips.
     spec.setdefault("autosize", {"type": "pad", "resize": True})
@@ -245,9 +250,19 @@ def figure(section: Section) -> str:
 
 @lru_cache(maxsize=1)
 def javascript_bundle() -> str:
+    """vl-convert's bundle of Vega, Vega-Lite and vega-embed, from the cache file of these
+    versions when there is one."""
+    cached = BUNDLE_CACHE / f"vl-convert-{vl_convert.__version__}-vega-lite-{VEGA_LITE}.js"
+    if cached.exists():
+        return cached.read_text(encoding="utf-8")
     # vl-convert's stub makes snippet required; at runtime it defaults to None (the default
     # snippet, which puts vegaEmbed, vegaLite and vega on window)
-    return vl_convert.javascript_bundle(vl_version=VEGA_LITE)  # type: ignore[call-arg]
+    bundle: str = vl_convert.javascript_bundle(vl_version=VEGA_LITE)  # type: ignore[call-arg]
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    aside = cached.with_name(f".{cached.name}.{os.getpid()}")
+    aside.write_text(bundle, encoding="utf-8")
+    os.replace(aside, cached)  # two processes may write it at once: each renames a whole file
+    return bundle
 
 
 def inline_json(payload: dict[str, Any]) -> str:
