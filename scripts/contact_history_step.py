@@ -19,6 +19,7 @@ from scripts.dbt_session import WARN_ERROR, Dbt
 
 if TYPE_CHECKING:
     from dbt.contracts.graph.nodes import ManifestNode
+    from duckdb import DuckDBPyConnection
 
 # What runs before the snapshot: the model it reads, and everything upstream of it.
 INPUTS = "selector:contact_history_inputs"
@@ -90,27 +91,44 @@ def history_snapshot(dbt: Dbt) -> ManifestNode | None:
     return only_node(dbt, SNAPSHOT_TAG, "snapshot")
 
 
+def exports_table(snapshot: ManifestNode) -> str:
+    """The table of the export days the snapshot has taken in (its config meta.exports_table,
+    macro snapshot_exports_relation)."""
+    name = snapshot.config.meta.get("exports_table")
+    if not name:
+        raise SystemExit(f"snapshot {snapshot.name}: config meta.exports_table is not set")
+    return str(name)
+
+
+def newest_export_date(connection: DuckDBPyConnection, schema: str, table: str) -> dt.date | None:
+    """max(export_date) of a table, or None when it is missing or empty."""
+    found = connection.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    assert found is not None  # an aggregate: always one row
+    if not found[0]:
+        return None
+    newest = connection.execute(f'select max(export_date) from "{schema}"."{table}"').fetchone()
+    assert newest is not None  # an aggregate: always one row
+    return newest[0]
+
+
 def last_snapshotted_day(db_path: Path, snapshot: ManifestNode) -> dt.date | None:
-    """The newest export day recorded in the snapshot, or None while the snapshot is
-    missing or empty."""
+    """The newest export day the snapshot has taken in, or None while the snapshot is
+    missing or empty. Read from the export-days table: the snapshot's own newest export_date
+    is that of the newest change, behind on days when no card changed. A snapshot built
+    before that table existed falls back to it."""
     if not db_path.exists():
         return None
     import duckdb
 
     with duckdb.connect(str(db_path), read_only=True) as connection:
-        exists = connection.execute(
-            "select count(*) from information_schema.tables"
-            " where table_schema = ? and table_name = ?",
-            [snapshot.schema, snapshot.alias],
-        ).fetchone()
-        assert exists is not None  # an aggregate: always one row
-        if not exists[0]:
+        changed = newest_export_date(connection, snapshot.schema, snapshot.alias)
+        if changed is None:
             return None
-        newest = connection.execute(
-            f'select max(export_date) from "{snapshot.schema}"."{snapshot.alias}"'
-        ).fetchone()
-        assert newest is not None  # an aggregate: always one row
-        return newest[0]
+        taken = newest_export_date(connection, snapshot.schema, exports_table(snapshot))
+        return max(changed, taken) if taken else changed
 
 
 def pending_days(days: list[dt.date], done_through: dt.date | None) -> list[dt.date]:
@@ -142,13 +160,15 @@ def snapshot_day(dbt: Dbt, day: dt.date, previous: dt.date | None) -> None:
         "resource_type:test",
         "--vars",
         export_vars(day, previous, skip_landing_zone_check=True),
+        write_json=False,
     )
 
 
-def bulk_load(dbt: Dbt, snapshot: ManifestNode) -> None:
+def bulk_load(dbt: Dbt, snapshot: ManifestNode, days: list[dt.date]) -> None:
     """Creates the missing (or empty) snapshot from every export in one pass: exactly the
-    rows the day-by-day snapshots would write (the model tagged contact_history_replay).
-    Atomic: an interrupted load leaves no snapshot, and the next run loads again."""
+    rows the day-by-day snapshots would write (the model tagged contact_history_replay),
+    and records `days` as taken in. Atomic: an interrupted load leaves no snapshot, and the
+    next run loads again."""
     replay = only_node(dbt, REPLAY_TAG, "model")
     if replay is None:
         raise SystemExit(f"no model tagged {REPLAY_TAG}: nothing to load the snapshot from")
@@ -157,7 +177,14 @@ def bulk_load(dbt: Dbt, snapshot: ManifestNode) -> None:
         "run-operation",
         "snapshot_bulk_load",
         "--args",
-        f"{{snapshot_name: {snapshot.name}, history_model: {replay.name}}}",
+        json.dumps(
+            {
+                "snapshot_name": snapshot.name,
+                "history_model": replay.name,
+                "export_dates": [day.isoformat() for day in days],
+            }
+        ),
+        write_json=False,
     )
 
 
@@ -215,9 +242,10 @@ def record_history(
         "--exclude",
         f"tag:{SNAPSHOT_TAG}",
         "resource_type:test",
+        write_json=False,
     )
     if loads_at_once:
-        bulk_load(dbt, snapshot)
+        bulk_load(dbt, snapshot, days)
         dbt.steps[-1]["days"] = len(days)
         print(
             f"snapshot {days[0]} to {days[-1]}: {len(days)} days in one pass, "
@@ -244,5 +272,6 @@ def record_history(
             "--select",
             TESTS,
             *(["--exclude", REPLAY_CHECK] if loads_at_once else []),
+            write_json=False,
         )
     return History(days, loads_at_once, landed, previous)

@@ -52,9 +52,12 @@ class Dbt:
             if node.resource_type == resource_type and tag in node.tags
         ]
 
-    def invoke(self, phase: str, *args: str) -> None:
+    def invoke(self, phase: str, *args: str, write_json: bool = True) -> None:
+        """Runs one dbt command. write_json=False spares writing manifest.json and
+        run_results.json (about 1 s a command, the manifest being ~3 MB): for the steps
+        before the final build, whose nodes this record keeps anyway."""
         started = time.monotonic()
-        result = self._runner.invoke(list(args))
+        result = self._runner.invoke([*args, *([] if write_json else ["--no-write-json"])])
         self._record(phase, list(args), started, result.result)
         if not result.success:
             raise SystemExit(

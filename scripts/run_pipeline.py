@@ -4,8 +4,8 @@ A landing zone holds one full CRM contacts export per day; the contact history (
 every "segment at send") exists only because each export is snapshotted in turn. When the
 snapshot does not exist yet, this runner creates it in one pass from every export (the
 replay, tag contact_history_replay: the rows the day-by-day snapshots would write).
-Otherwise it snapshots every export day that is newer than the last one recorded in the
-snapshot, in day order. Then it builds everything once. Re-running it is a no-op for days
+Otherwise it snapshots every export day that is newer than the last one the snapshot took
+in (its export-days table), in day order. Then it builds everything once. Re-running it is a no-op for days
 already done; when a new day's files land, only that day is snapshotted. The runner names
 no dbt model: the selectors and tags of selectors.yml say what each step runs.
 

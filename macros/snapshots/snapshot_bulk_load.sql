@@ -48,12 +48,14 @@
 {%- endmacro %}
 
 
-{% macro snapshot_bulk_load(snapshot_name, history_model) -%}
+{% macro snapshot_bulk_load(snapshot_name, history_model, export_dates) -%}
     {#- run-operation: creates the snapshot table in one pass from history_model (the rows
         the day-by-day snapshot runs would have written) when the table is missing or
-        empty; otherwise does nothing. The rows are written under a scratch name and then
-        renamed, so the snapshot either does not exist or is complete: an interrupted load
-        leaves at most the scratch table, which the next load replaces. -#}
+        empty, and records export_dates as taken in (snapshot_exports_relation); otherwise
+        does nothing. The rows are written under a scratch name and then renamed, in one
+        transaction with the record, so the snapshot either does not exist or is complete:
+        an interrupted load leaves at most the scratch table, which the next load
+        replaces. -#}
     {%- set node = snapshot_node(snapshot_name) -%}
     {%- do replayed_snapshot_keys(snapshot_name) -%}
     {%- set existing = adapter.get_relation(
@@ -77,6 +79,22 @@
         {{ create_table_as(false, scratch, 'select * from ' ~ ref(history_model)) }}
     {%- endcall -%}
     {%- do adapter.rename_relation(scratch, target) -%}
+    {%- set exports = snapshot_exports_relation(target, node.config) -%}
+    {%- call statement('snapshot_exports_table') -%}
+        create table if not exists {{ exports }} (export_date date)
+    {%- endcall -%}
+    {%- call statement('snapshot_exports_cleared') -%}
+        delete from {{ exports }}
+    {%- endcall -%}
+    {%- if export_dates -%}
+        {%- call statement('snapshot_exports_recorded') -%}
+            insert into {{ exports }}
+            {% for day in export_dates -%}
+                select cast('{{ day }}' as date) as export_date
+                {%- if not loop.last %} union all {% endif %}
+            {% endfor %}
+        {%- endcall -%}
+    {%- endif -%}
     {%- do commit_operation() -%}
     {%- set loaded = run_query("select count(*) from " ~ target).columns[0].values()[0] -%}
     {{ log(target ~ ": " ~ loaded ~ " rows loaded from " ~ history_model, info=true) }}

@@ -5,6 +5,7 @@ that draw the charts and pass the filters' values to every chart's params)."""
 from __future__ import annotations
 
 import html
+import importlib.metadata
 import json
 import os
 import re
@@ -252,7 +253,8 @@ def figure(section: Section) -> str:
 def javascript_bundle() -> str:
     """vl-convert's bundle of Vega, Vega-Lite and vega-embed, from the cache file of these
     versions when there is one."""
-    cached = BUNDLE_CACHE / f"vl-convert-{vl_convert.__version__}-vega-lite-{VEGA_LITE}.js"
+    version = importlib.metadata.version("vl-convert-python")
+    cached = BUNDLE_CACHE / f"vl-convert-{version}-vega-lite-{VEGA_LITE}.js"
     if cached.exists():
         return cached.read_text(encoding="utf-8")
     # vl-convert's stub makes snippet required; at runtime it defaults to None (the default

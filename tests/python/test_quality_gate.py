@@ -35,6 +35,7 @@ class Sequence:
         self.project = copy_project(PROJECT_DIR, root / "project")
         self.raw = root / "raw"
         self.db = root / "warehouse.duckdb"
+        self.outputs: list[str] = []  # each run's stdout
 
     @property
     def serving_db(self) -> Path:
@@ -46,6 +47,11 @@ class Sequence:
         )
 
     def run(self) -> subprocess.CompletedProcess[str]:
+        done = self._run()
+        self.outputs.append(done.stdout)
+        return done
+
+    def _run(self) -> subprocess.CompletedProcess[str]:
         env = {
             **os.environ,
             "MW_RAW_DIR": str(self.raw),
@@ -166,6 +172,18 @@ def test_new_day_with_a_high_reject_rate_on_few_rows_warns(
         row("freshness_lag_days", "calltracking/requests", 26, 21, None, "warn", True),
         row("rows_rejected", CALLS, 26, 2, 30, "warn", True),
     }
+
+
+def test_a_new_day_snapshots_the_last_export_taken_in_and_itself_only(sequence: Sequence) -> None:
+    """No card changed after day 1, so the snapshot's newest version is from day 1; the
+    export days taken in are recorded apart, and the run of day 26 redid day 25 (the last
+    one taken in, a no-op when complete) and took in day 26, not every day since day 1."""
+    first, second = sequence.outputs[:2]
+    assert f"snapshot {day_of(1)} to {day_of(25)}: 25 days in one pass" in first
+    snapshotted = [
+        line.split(":")[0] for line in second.splitlines() if line.startswith("snapshot ")
+    ]
+    assert snapshotted == [f"snapshot {day_of(25)}", f"snapshot {day_of(26)}"]
 
 
 def test_new_day_with_a_high_reject_rate_on_many_rows_fails_and_keeps_the_serving_copy(
