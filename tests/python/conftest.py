@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import sys
@@ -21,6 +22,9 @@ WORKER_DIR = PROJECT_DIR / "target" / "pytest" / os.environ.get("PYTEST_XDIST_WO
 os.environ["DBT_TARGET_PATH"] = str(WORKER_DIR / "dbt_target")
 os.environ["DBT_LOG_PATH"] = str(WORKER_DIR / "dbt_logs")
 os.environ["MW_DUCKDB_TEMP_DIR"] = str(WORKER_DIR / "duckdb_tmp")
+# dbt's file log at its default level (debug) formats every query of every node: about a
+# sixth of a build's time. The tests read the runner's output and records, never logs/dbt.log.
+os.environ["DBT_LOG_LEVEL_FILE"] = "none"
 
 # The longest files first: pytest-xdist hands whole files (--dist loadfile) to whichever
 # worker is free, in collection order, so a long file collected last keeps one worker busy
@@ -51,15 +55,32 @@ DEMO_RAW = PROJECT_DIR / "seeds" / "raw"
 DEMO_TRUTH = PROJECT_DIR / "seeds" / "ground_truth"
 
 
+def shared_demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The README's build on the bundled data, run once per session: the first worker that
+    asks builds it while the others wait on a file lock. Returns its folder (warehouse and
+    serving copy)."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the session's
+    folder, done_marker = root / "demo_build", root / "demo_build.done"
+    with (root / "demo_build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done_marker.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            done = run_pipeline(DEMO_RAW, folder / "warehouse.duckdb", "--warn-error")
+            assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
+            done_marker.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The README's build on the bundled data (day-by-day snapshots, then `dbt build
     --warn-error` but for data-quality warnings, with every data and unit test); returns
-    the DuckDB file."""
-    db = tmp_path_factory.mktemp("demo") / "warehouse.duckdb"
-    done = run_pipeline(DEMO_RAW, db, "--warn-error")
-    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
-    return db
+    the DuckDB file of this worker's own copy, which its tests may move or lock."""
+    own = tmp_path_factory.mktemp("demo")
+    shutil.copytree(shared_demo_build(tmp_path_factory), own, symlinks=True, dirs_exist_ok=True)
+    return own / "warehouse.duckdb"
 
 
 @pytest.fixture()

@@ -57,6 +57,9 @@ class Sequence:
             "MW_RAW_DIR": str(self.raw),
             "MW_DUCKDB_PATH": str(self.db),
             "DBT_PROFILES_DIR": str(self.project),
+            # its own target folder: the worker's would hold another project's parse state,
+            # and each run would parse this copy in full again
+            "DBT_TARGET_PATH": str(self.project / "target"),
         }
         return subprocess.run(
             [

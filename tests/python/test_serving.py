@@ -266,11 +266,11 @@ from scripts import run_pipeline
 
 invoke = run_pipeline.Dbt.invoke
 
-def failing(self, phase, *args):
+def failing(self, phase, *args, **options):
     if phase == "build":  # the final build of everything
         invoke(self, phase, "build", "--select", "mart_email_funnel")  # part of it runs
         raise SystemExit("forced failure in the final build")
-    invoke(self, phase, *args)
+    invoke(self, phase, *args, **options)
 
 run_pipeline.Dbt.invoke = failing
 sys.exit(run_pipeline.main(["--raw-dir", {raw!r}, "--db", {db!r}]))
