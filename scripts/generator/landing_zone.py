@@ -91,7 +91,7 @@ def generate(
         raw,
         truth / "contact_days.parquet" if heavy_truth else None,
         clock,
-        cards.contact_id,
+        cards,
         epoch0,
         seen,
         writer,
