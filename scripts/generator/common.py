@@ -210,6 +210,38 @@ def normalize_phones(values: pd.Series) -> pd.Series:
     return pd.Series(np.where(ok, ("+7" + d.str[-10:]).to_numpy(dtype=object), None), dtype=object)
 
 
+PRINTABLE_ASCII = r"^[\x20-\x7e]*$"
+
+
+def _printable_ascii(values: pa.Array) -> bool:
+    """Every (non-null) value is printable ASCII: Arrow's string kernels then agree with Python's."""
+    return bool(pc.all(pc.match_substring_regex(values, PRINTABLE_ASCII)).as_py() is not False)
+
+
+def normalize_emails_arrow(values: pa.Array) -> pa.Array:
+    """normalize_emails with Arrow kernels (null where invalid; nulls stay null)."""
+    if not _printable_ascii(values):
+        return pa.array(normalize_emails(pd.Series(values.to_pandas(), dtype=object)), pa.string())
+    t = pc.ascii_lower(pc.utf8_trim(values, " "))
+    ok = pc.match_substring_regex(t, r"^[^@]*@[^@]*\.[^@]*$")
+    return pc.if_else(ok, t, pa.scalar(None, pa.string()))
+
+
+def normalize_phones_arrow(values: pa.Array) -> pa.Array:
+    """normalize_phones with Arrow kernels (null where invalid; nulls stay null)."""
+    if not _printable_ascii(values):
+        return pa.array(normalize_phones(pd.Series(values.to_pandas(), dtype=object)), pa.string())
+    d = pc.replace_substring_regex(values, r"[^0-9]", "")
+    n = pc.utf8_length(d)
+    first = pc.utf8_slice_codeunits(d, 0, 1)
+    ok = pc.or_(
+        pc.and_(pc.equal(n, 11), pc.is_in(first, pa.array(["7", "8"]))),
+        pc.and_(pc.equal(n, 10), pc.equal(first, "9")),
+    )
+    plus7 = pc.binary_join_element_wise("+7", pc.utf8_slice_codeunits(d, -10), "")
+    return pc.if_else(ok, plus7, pa.scalar(None, pa.string()))
+
+
 # --------------------------------------------------------------------------- buffers
 
 

@@ -149,7 +149,7 @@ def generate(
 
     # ground truth
     gt: dict[str, Callable[[], Iterator[pa.Table]]] = {
-        "identities": lambda: iter([identities(seen.arrays(), identity_registry(people, cards))]),
+        "identities": lambda: iter([identities(seen.unique(), identity_registry(people, cards))]),
         "contact_history": lambda: contact_history(
             out.history, out.removals, cards.contact_id, SEGMENTS, CODE_ARR
         ),

@@ -6,12 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .common import NULL_TS, SEC, make_ids, normalize_emails, normalize_phones
+from .common import NULL_TS, SEC, make_ids, normalize_emails_arrow, normalize_phones_arrow
 
 SMALL_FILE = 5_000  # rows: demo-sized files are squeezed; bigger ones are written fast
 
@@ -175,46 +174,35 @@ def sends_truth(
         )
 
 
-def identities(raw: dict[str, list[np.ndarray]], registry: pd.DataFrame) -> pa.Table:
-    """Every valid identifier seen in the raw data, with its true person (joined with Arrow)."""
+def identities(seen: dict[str, pa.Array], registry: dict[str, pa.Table]) -> pa.Table:
+    """Every valid identifier seen in the raw data, with its true person (looked up per kind)."""
     parts = []
-    for kind, values in raw.items():
-        s = pd.Series(
-            pd.unique(pd.Series(np.concatenate(values) if values else [], dtype="object").dropna()),
-            dtype="object",
-        )
+    for kind in sorted(seen):
+        values = seen[kind].drop_null()
         if kind == "email":
-            s = normalize_emails(s)
+            values = normalize_emails_arrow(values)
         elif kind == "phone":
-            s = normalize_phones(s)
-        s = pd.unique(s.dropna().astype(str).to_numpy(dtype=object))
+            values = normalize_phones_arrow(values)
+        values = pc.unique(values.drop_null())
+        reg = registry[kind]
+        assert pc.count_distinct(reg["identifier"]).as_py() == reg.num_rows, (
+            "an identifier of two persons"
+        )
+        at = pc.index_in(values, value_set=reg["identifier"].combine_chunks())
+        missing = values.filter(pc.is_null(at))
+        assert len(missing) == 0, (
+            f"identifiers without a person: {[(kind, v) for v in missing.slice(0, 5).to_pylist()]}"
+        )
+        order = pc.sort_indices(values)
+        at = at.take(order)
         parts.append(
             pa.table(
                 {
-                    "identifier_type": pa.array(
-                        np.full(len(s), kind, dtype=object), type=pa.string()
-                    ),
-                    "identifier": pa.array(s, type=pa.string()),
+                    "identifier_type": pa.array(np.full(len(values), kind, dtype=object), pa.string()),
+                    "identifier": values.take(order),
+                    "person_id": reg["person_id"].take(at),
+                    "is_shared": reg["is_shared"].take(at),
                 }
             )
         )
-    seen = pa.concat_tables(parts)
-    reg = pa.table(
-        {
-            "identifier_type": pa.array(
-                registry["identifier_type"].to_numpy(dtype=object), type=pa.string()
-            ),
-            "identifier": pa.array(registry["identifier"].to_numpy(dtype=object), type=pa.string()),
-            "person_id": pa.array(
-                registry["person_id"].to_numpy(dtype=object), type=pa.string(), from_pandas=True
-            ),
-            "is_shared": pa.array(registry["is_shared"].astype(bool).to_numpy(), type=pa.bool_()),
-        }
-    )
-    keys = ["identifier_type", "identifier"]
-    assert reg.group_by(keys).aggregate([]).num_rows == reg.num_rows, "an identifier of two persons"
-    out = seen.join(reg, keys=keys, join_type="left outer")
-    missing = out.filter(pc.is_null(out["is_shared"]))
-    assert missing.num_rows == 0, f"identifiers without a person: {missing.slice(0, 5).to_pylist()}"
-    out = out.sort_by([(k, "ascending") for k in keys])
-    return out.select(["identifier_type", "identifier", "person_id", "is_shared"]).combine_chunks()
+    return pa.concat_tables(parts).combine_chunks()
