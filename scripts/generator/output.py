@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .common import NULL_TS, SEC, make_ids, normalize_emails_arrow, normalize_phones_arrow
+from .common import NULL_TS, SEC, arrow_ids, normalize_emails_arrow, normalize_phones_arrow
+from .spool import BackgroundWriter
 
 SMALL_FILE = 5_000  # rows: demo-sized files are squeezed; bigger ones are written fast
 
@@ -56,8 +58,24 @@ TRUTH_CHUNK = 1_000_000  # ground-truth rows built (and written) at a time
 
 
 def mask_lists(masks: np.ndarray, names: np.ndarray) -> pa.Array:
-    """Bit masks -> list<string> of the names of set bits, in bit order. The bits are found once per
-    distinct mask; each row's run of bit numbers is then gathered with numpy."""
+    """Bit masks -> list<string> of the names of set bits, in bit order. The bits of every row are
+    unpacked at once (little-endian bytes of the int64 masks); row-major nonzero gives each row's
+    bit numbers in order."""
+    masks = np.ascontiguousarray(masks, dtype=np.int64)
+    nb = len(names)
+    if sys.byteorder != "little" or nb > 64:
+        return _mask_lists_by_distinct(masks, names)
+    bits = np.unpackbits(masks.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")[:, :nb]
+    offsets = np.zeros(len(masks) + 1, np.int32)
+    np.cumsum(bits.sum(axis=1, dtype=np.int32), out=offsets[1:])
+    cols = (np.flatnonzero(bits) % nb).astype(np.int32)
+    values = pa.array(np.asarray(names, dtype=object), type=pa.string()).take(pa.array(cols))
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+
+def _mask_lists_by_distinct(masks: np.ndarray, names: np.ndarray) -> pa.Array:
+    """mask_lists on any platform: the bits are found once per distinct mask; each row's run of
+    bit numbers is then gathered with numpy."""
     distinct, which = np.unique(np.asarray(masks, dtype=np.int64), return_inverse=True)
     which = which.reshape(-1)
     bits = ((distinct[:, None] >> np.arange(len(names), dtype=np.int64)[None, :]) & 1).astype(bool)
@@ -74,21 +92,23 @@ def mask_lists(masks: np.ndarray, names: np.ndarray) -> pa.Array:
 
 
 def write_chunks(path: Path, chunks: Iterator[pa.Table]) -> int:
-    """Write tables of one schema into one parquet file as they come; return the rows written."""
+    """Write tables of one schema into one parquet file as they come; return the rows written.
+    Each chunk is written on a background thread while the next one is built."""
     path.parent.mkdir(parents=True, exist_ok=True)
     rows, writer = 0, None
     try:
-        for chunk in chunks:
-            if writer is None:
-                writer = pq.ParquetWriter(
-                    path,
-                    chunk.schema,
-                    compression="zstd",
-                    compression_level=9,
-                    use_dictionary=dictionary_columns(chunk),
-                )
-            writer.write_table(chunk)
-            rows += chunk.num_rows
+        with BackgroundWriter(depth=1) as background:
+            for chunk in chunks:
+                if writer is None:
+                    writer = pq.ParquetWriter(
+                        path,
+                        chunk.schema,
+                        compression="zstd",
+                        compression_level=9,
+                        use_dictionary=dictionary_columns(chunk),
+                    )
+                background.submit(writer.write_table, chunk)
+                rows += chunk.num_rows
     finally:
         if writer is not None:
             writer.close()
@@ -121,15 +141,17 @@ def contact_history(
     removed_at = np.full(len(contact_id), NULL_TS, np.int64)
     removed_at[removals["idx"]] = removals["ts"]
     valid_to[last] = removed_at[idx[last]]
+    contact_arrow = pa.array(contact_id, type=pa.string())
+    seg_arrow = pa.array(seg_names, type=pa.string())
     for s in range(0, max(len(idx), 1), TRUTH_CHUNK):
         sl = slice(s, s + TRUTH_CHUNK)
         o = order[sl]
         yield pa.table(
             {
-                "contact_id": pa.array(contact_id[idx[sl]], type=pa.string()),
+                "contact_id": contact_arrow.take(pa.array(idx[sl])),
                 "valid_from": ts_array(ts[sl]),
                 "valid_to": ts_array(valid_to[sl]),
-                "activity_segment": pa.array(seg_names[hist["seg"][o]], type=pa.string()),
+                "activity_segment": seg_arrow.take(pa.array(hist["seg"][o])),
                 "segment_codes": mask_lists(hist["mask"][o], code_names),
                 "is_deleted": pa.array(hist["deleted"][o], type=pa.bool_()),
             }
@@ -160,15 +182,18 @@ def sends_truth(
     hp = order[pos]
     del hkey, skey, pos, order
     so = np.lexsort((sends["event_id"], sends["ts"]))
+    contact_arrow = pa.array(contact_id, type=pa.string())
+    campaign_arrow = pa.array(campaign_id, type=pa.string())
+    seg_arrow = pa.array(seg_names, type=pa.string())
     for s in range(0, max(len(so), 1), TRUTH_CHUNK):
         o = so[s : s + TRUTH_CHUNK]
         yield pa.table(
             {
-                "event_id": pa.array(make_ids("ev", sends["event_id"][o], 10), type=pa.string()),
-                "campaign_id": pa.array(campaign_id[sends["camp"][o]], type=pa.string()),
-                "contact_id": pa.array(contact_id[sends["idx"][o]], type=pa.string()),
+                "event_id": arrow_ids("ev", sends["event_id"][o], 10),
+                "campaign_id": campaign_arrow.take(pa.array(sends["camp"][o])),
+                "contact_id": contact_arrow.take(pa.array(sends["idx"][o])),
                 "sent_at": ts_array(sends["ts"][o]),
-                "activity_segment": pa.array(seg_names[hist["seg"][hp[o]]], type=pa.string()),
+                "activity_segment": seg_arrow.take(pa.array(hist["seg"][hp[o]])),
                 "segment_codes": mask_lists(hist["mask"][hp[o]], code_names),
             }
         )
@@ -185,7 +210,7 @@ def identities(seen: dict[str, pa.Array], registry: dict[str, pa.Table]) -> pa.T
             values = normalize_phones_arrow(values)
         values = pc.unique(values.drop_null())
         reg = registry[kind]
-        assert pc.count_distinct(reg["identifier"]).as_py() == reg.num_rows, (
+        assert len(pc.unique(reg["identifier"])) == reg.num_rows, (
             "an identifier of two persons"
         )
         at = pc.index_in(values, value_set=reg["identifier"].combine_chunks())
