@@ -176,7 +176,9 @@ def format_phones(
         if not len(sel):
             continue
         s = pc.utf8_lpad(pa.array(d10[sel]).cast(pa.string()), 10, "0")
-        a, b, c, e = (pc.utf8_slice_codeunits(s, i, j) for i, j in ((0, 3), (3, 6), (6, 8), (8, 10)))
+        a, b, c, e = (
+            pc.utf8_slice_codeunits(s, i, j) for i, j in ((0, 3), (3, 6), (6, 8), (8, 10))
+        )
         parts: tuple[object, ...]
         if style == 0:
             parts = ("+7 (", a, ") ", b, "-", c, "-", e)
@@ -240,9 +242,7 @@ def type_emails_styled(emails: np.ndarray, styles: np.ndarray) -> np.ndarray:
             local = pc.list_element(halves, 0)
             dom = pc.list_element(halves, 1)
             words = pc.split_pattern(local, ".")
-            capital = pa.ListArray.from_arrays(
-                words.offsets, pc.ascii_capitalize(words.flatten())
-            )
+            capital = pa.ListArray.from_arrays(words.offsets, pc.ascii_capitalize(words.flatten()))
             typed = pc.binary_join_element_wise(
                 pc.binary_join(capital, "."), "@", pc.ascii_capitalize(dom), ""
             )

@@ -28,9 +28,7 @@ def identity_registry(people: People, cards: Cards) -> dict[str, pa.Table]:
         parts["phone"].append((arrow_ids("+7", col[has], 10), pid[has], False))
     owner = np.repeat(np.arange(len(pid)), np.diff(people.cookie_off))
     parts["client_id"].append((pa.array(people.cookies, pa.string()), pid[owner], False))
-    parts["contact_id"].append(
-        (pa.array(cards.contact_id, pa.string()), pid[cards.person], False)
-    )
+    parts["contact_id"].append((pa.array(cards.contact_id, pa.string()), pid[cards.person], False))
     shared = people.shared_phones
     parts["phone"].append(
         (arrow_ids("+7", shared, 10), np.full(len(shared), None, dtype=object), True)

@@ -210,9 +210,7 @@ def identities(seen: dict[str, pa.Array], registry: dict[str, pa.Table]) -> pa.T
             values = normalize_phones_arrow(values)
         values = pc.unique(values.drop_null())
         reg = registry[kind]
-        assert len(pc.unique(reg["identifier"])) == reg.num_rows, (
-            "an identifier of two persons"
-        )
+        assert len(pc.unique(reg["identifier"])) == reg.num_rows, "an identifier of two persons"
         at = pc.index_in(values, value_set=reg["identifier"].combine_chunks())
         missing = values.filter(pc.is_null(at))
         assert len(missing) == 0, (
@@ -223,7 +221,9 @@ def identities(seen: dict[str, pa.Array], registry: dict[str, pa.Table]) -> pa.T
         parts.append(
             pa.table(
                 {
-                    "identifier_type": pa.array(np.full(len(values), kind, dtype=object), pa.string()),
+                    "identifier_type": pa.array(
+                        np.full(len(values), kind, dtype=object), pa.string()
+                    ),
                     "identifier": values.take(order),
                     "person_id": reg["person_id"].take(at),
                     "is_shared": reg["is_shared"].take(at),

@@ -26,7 +26,7 @@ from .common import NULL_TS, Clock, build_table
 
 DRAW_CHUNK = 1 << 22  # random draws over all rows are taken in chunks of this many
 ADD_CHUNK = 1_000_000  # rows sorted into days at a time
-IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
+IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="zstd")  # less to write and read back than lz4
 
 Frame = dict[str, np.ndarray]
 
@@ -316,10 +316,11 @@ class TableSpool:
 
 
 class BackgroundWriter:
-    """Writes files on one background thread (Arrow releases the GIL), at most `depth` pending."""
+    """Writes files on background threads (Arrow releases the GIL), at most `depth` pending.
+    With workers > 1 files are written side by side: each task must write a file of its own."""
 
-    def __init__(self, depth: int = 2) -> None:
-        self.pool = ThreadPoolExecutor(max_workers=1)
+    def __init__(self, depth: int = 2, workers: int = 1) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=workers)
         self.pending: list[Future[None]] = []
         self.depth = depth
 
@@ -329,10 +330,12 @@ class BackgroundWriter:
             self.pending.pop(0).result()
 
     def close(self) -> None:
-        for f in self.pending:
-            f.result()
-        self.pending = []
-        self.pool.shutdown()
+        try:
+            for f in self.pending:
+                f.result()
+        finally:
+            self.pending = []
+            self.pool.shutdown()
 
     def __enter__(self) -> BackgroundWriter:
         return self
