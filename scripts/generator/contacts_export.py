@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..contract import BRANDS, TABLES_BY_FOLDER
 from .common import to_arrow
@@ -72,8 +71,14 @@ class ContactsExport:
         out["brands_of_interest"] = mask_lists(
             c.brand_mask, np.array([*BRANDS, UNKNOWN_BRAND], dtype=object)
         )
-        for col in ("email", "phone", "email_alt", "phone_alt"):
-            out[col] = pa.array(getattr(c, f"{col}_raw"), type=pa.string(), from_pandas=True)
+        # every card's email (phone), then its other one: taken at card + n when swapped
+        for col in ("email", "phone"):
+            out[col] = pa.concat_arrays(
+                [
+                    pa.array(getattr(c, f"{col}_raw"), type=pa.string(), from_pandas=True),
+                    pa.array(getattr(c, f"{col}_alt_raw"), type=pa.string(), from_pandas=True),
+                ]
+            )
         return out
 
     def table(self, state: ContactState, idx: np.ndarray) -> pa.Table:
@@ -86,6 +91,7 @@ class ContactsExport:
             self._static = self._static_columns()
         st = self._static
         take = pa.array(snap.idx)
+        n = np.int64(self.cards.n)
         codes = mask_lists(snap.mask, CODE_ARR)
         cols_: dict[str, pa.Array | np.ndarray] = {
             k: st[k].take(take)
@@ -104,16 +110,8 @@ class ContactsExport:
         }
         cols_.update(
             {
-                "email": pc.if_else(
-                    pa.array(snap.email_flip),
-                    st["email_alt"].take(take),
-                    st["email"].take(take),
-                ),
-                "phone": pc.if_else(
-                    pa.array(snap.phone_flip),
-                    st["phone_alt"].take(take),
-                    st["phone"].take(take),
-                ),
+                "email": st["email"].take(pa.array(snap.idx + n * snap.email_flip)),
+                "phone": st["phone"].take(pa.array(snap.idx + n * snap.phone_flip)),
                 "email_status": STATUS_ARROW.take(pa.array(snap.status)),
                 "activity_segment": SEGMENTS_ARROW.take(pa.array(snap.seg)),
                 "segment_codes": codes,
