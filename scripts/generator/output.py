@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,24 +57,44 @@ TRUTH_CHUNK = 1_000_000  # ground-truth rows built (and written) at a time
 
 
 def mask_lists(masks: np.ndarray, names: np.ndarray) -> pa.Array:
-    """Bit masks -> list<string> of the names of set bits, in bit order. The bits of every row are
-    unpacked at once (little-endian bytes of the int64 masks); row-major nonzero gives each row's
-    bit numbers in order."""
+    """Bit masks -> list<string> of the names of set bits, in bit order. Each row's offset comes
+    from its popcount; the set bits are then peeled off all rows at once, lowest first, each pass
+    writing one bit number per row still holding bits."""
     masks = np.ascontiguousarray(masks, dtype=np.int64)
-    nb = len(names)
-    if sys.byteorder != "little" or nb > 64:
+    if len(names) > 62 or (len(masks) and masks.min() < 0):
         return _mask_lists_by_distinct(masks, names)
-    bits = np.unpackbits(masks.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")[:, :nb]
+    masks = masks & ((1 << len(names)) - 1)  # bits past the names are not listed
     offsets = np.zeros(len(masks) + 1, np.int32)
-    np.cumsum(bits.sum(axis=1, dtype=np.int32), out=offsets[1:])
-    cols = (np.flatnonzero(bits) % nb).astype(np.int32)
+    np.cumsum(_popcount(masks), out=offsets[1:])
+    cols = np.empty(offsets[-1], np.int32)
+    rows = np.flatnonzero(masks)
+    rest = masks[rows]
+    at = offsets[rows].astype(np.int64)
+    while len(rest):
+        low = rest & -rest
+        cols[at] = np.frexp(low.astype(np.float64))[1] - 1  # exact: low is a power of two
+        rest ^= low
+        more = rest != 0
+        rest, at = rest[more], at[more] + 1
     values = pa.array(np.asarray(names, dtype=object), type=pa.string()).take(pa.array(cols))
     return pa.ListArray.from_arrays(pa.array(offsets), values)
 
 
+def _popcount(masks: np.ndarray) -> np.ndarray:
+    """Set bits of each non-negative int64."""
+    if hasattr(np, "bitwise_count"):  # numpy >= 2.0
+        return np.bitwise_count(masks).astype(np.int32)
+    count = np.zeros(len(masks), np.int32)
+    rest = masks.copy()
+    while rest.any():
+        count += (rest & 1).astype(np.int32)
+        rest >>= 1
+    return count
+
+
 def _mask_lists_by_distinct(masks: np.ndarray, names: np.ndarray) -> pa.Array:
-    """mask_lists on any platform: the bits are found once per distinct mask; each row's run of
-    bit numbers is then gathered with numpy."""
+    """mask_lists for any int64 masks: the bits are found once per distinct mask; each row's run
+    of bit numbers is then gathered with numpy."""
     distinct, which = np.unique(np.asarray(masks, dtype=np.int64), return_inverse=True)
     which = which.reshape(-1)
     bits = ((distinct[:, None] >> np.arange(len(names), dtype=np.int64)[None, :]) & 1).astype(bool)
