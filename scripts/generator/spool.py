@@ -111,9 +111,13 @@ class TableSpool:
                 self.add_table(day[s : s + ADD_CHUNK], table.slice(s, ADD_CHUNK))
             return
         n = len(day)
-        order = np.argsort(day, kind="stable")
-        sorted_days = day[order]
-        table = table.take(pa.array(order))
+        if (day[1:] >= day[:-1]).all():  # already in day order (rows drawn in time order)
+            order = np.arange(n)
+            sorted_days = day
+        else:
+            order = np.argsort(day, kind="stable")
+            sorted_days = day[order]
+            table = table.take(pa.array(order))
         starts = np.flatnonzero(np.r_[True, sorted_days[1:] != sorted_days[:-1]])
         ends = np.r_[starts[1:], n]
         pos = np.empty(n, np.int64)
