@@ -4,6 +4,11 @@ Stages, in the order their random draws are taken (the order is what makes a see
 people and contact cards (people.py), the ESP calendar (esp_campaigns.py), the day-by-day CRM + ESP
 simulation (crm_esp.py), the calltracking and sales side (calltracking_and_sales.py), the natural
 mess (natural_mess.py); then the raw files are written day by day and the ground truth last.
+
+Work without random draws runs on threads beside them (Arrow and numpy release the GIL): each day's
+crm/contacts export is built and written while the next day is simulated (contacts_writer.py), raw
+files are written two at a time, and contact_history, sends and the identity registry are built
+and written while the calltracking side is drawn and the raw tables are written.
 """
 
 from __future__ import annotations
