@@ -197,26 +197,20 @@ def build_people(
     dom2 = rng.choice(DOMAINS, size=n, p=DOMAIN_P)
     has_email = kind <= KIND_PROSPECT
     # f"{first}.{last}{i}@{domain}" and f"{last}_{first[0]}{i}@{domain}" (None without email)
-    email1 = np.where(
-        has_email,
-        pc.binary_join_element_wise(
-            first_tr_a, ".", last_tr, number, "@", pa.array(dom1, pa.string()), ""
-        ).to_numpy(zero_copy_only=False),
-        None,
-    )
-    email2 = np.where(
-        has_email,
-        pc.binary_join_element_wise(
-            last_tr,
-            "_",
-            pc.utf8_slice_codeunits(first_tr_a, 0, 1),
-            number,
-            "@",
-            pa.array(dom2, pa.string()),
-            "",
-        ).to_numpy(zero_copy_only=False),
-        None,
-    )
+    email1 = np.full(n, None, dtype=object)
+    email1[has_email] = pc.binary_join_element_wise(
+        first_tr_a, ".", last_tr, number, "@", pa.array(dom1, pa.string()), ""
+    ).to_numpy(zero_copy_only=False)[has_email]
+    email2 = np.full(n, None, dtype=object)
+    email2[has_email] = pc.binary_join_element_wise(
+        last_tr,
+        "_",
+        pc.utf8_slice_codeunits(first_tr_a, 0, 1),
+        number,
+        "@",
+        pa.array(dom2, pa.string()),
+        "",
+    ).to_numpy(zero_copy_only=False)[has_email]
     # phones: an injective scramble of a counter, 9XXXXXXXXX
     has_phone = kind <= KIND_OFFLINE
     k = np.arange(2 * n + n_shared, dtype=np.int64)
