@@ -24,9 +24,15 @@ def dictionary_columns(table: pa.Table) -> list[str]:
     for field, col in zip(sample.schema, sample.columns):
         if pa.types.is_list(field.type):
             out.append(f"{field.name}.list.element")
-        elif sample.num_rows and pc.count_distinct(col).as_py() <= 0.3 * sample.num_rows:
+        elif sample.num_rows and _distinct(col) <= 0.3 * sample.num_rows:
             out.append(field.name)
     return out
+
+
+def _distinct(col: pa.ChunkedArray) -> int:
+    """pc.count_distinct(col) (non-null distinct values), by pc.unique: several times faster."""
+    values = pc.unique(col)
+    return len(values) - (1 if values.null_count else 0)
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
