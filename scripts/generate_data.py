@@ -12,10 +12,16 @@ bundled demo. Deterministic: the same arguments give identical file contents.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from datetime import date
 from pathlib import Path
+
+# Arrow's memory pool (mimalloc) keeps freed pages for a minute instead of 10 ms, so that each
+# day's export reuses them rather than faulting in fresh ones (a quarter less system time at l).
+# Read when pyarrow loads: it has no effect if pyarrow was imported before this module.
+os.environ.setdefault("MIMALLOC_PURGE_DELAY", "60000")
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))

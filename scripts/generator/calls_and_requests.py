@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .ad_catalog import OFFLINE
 from .common import (
@@ -12,9 +14,10 @@ from .common import (
     SEC,
     Clock,
     Counter,
+    arrow_ids,
     format_phones,
     make_ids,
-    normalize_phones,
+    normalize_phones_arrow,
     rand_time_in_day,
     type_emails,
 )
@@ -25,10 +28,10 @@ from .sessions import Visits
 def shared_phone_of_person(people: People, cards: Cards) -> np.ndarray:
     """10-digit clinic phone on each person's card (0 when their card has a personal phone)."""
     out = np.zeros(len(people.kind), np.int64)
-    norm = normalize_phones(pd.Series(cards.phone_raw, dtype="object"))
-    shared = {f"+7{p:010d}": p for p in people.shared_phones.tolist()}
-    hit = norm.isin(list(shared)).to_numpy()
-    out[cards.person[hit]] = [shared[v] for v in norm[hit]]
+    norm = normalize_phones_arrow(pa.array(cards.phone_raw, pa.string(), from_pandas=True))
+    at = pc.index_in(norm, value_set=arrow_ids("+7", people.shared_phones, 10))
+    hit = pc.is_valid(at).to_numpy(zero_copy_only=False)
+    out[cards.person[hit]] = people.shared_phones[at.filter(pc.is_valid(at)).to_numpy()]
     return out
 
 

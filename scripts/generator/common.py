@@ -124,7 +124,13 @@ class Counter:
 
 
 def unique_perm(k: np.ndarray, modulus: int, mult: int, add: int) -> np.ndarray:
-    """Injective scramble of 0..modulus-1 (mult coprime with modulus)."""
+    """Injective scramble of 0..modulus-1 (mult coprime with modulus); int64 arithmetic when it
+    cannot overflow, Python integers otherwise."""
+    k = np.asarray(k)
+    top = int(k.max()) if len(k) else 0
+    if k.dtype.kind in "iu" and int(k.min() if len(k) else 0) >= 0 and 0 <= mult and 0 <= add:
+        if top * mult + add < 2**63:
+            return (k.astype(np.int64) * mult + add) % modulus
     return (np.asarray(k, dtype=object) * mult + add) % modulus
 
 
@@ -153,14 +159,42 @@ def format_phone(d10: int, style: int) -> str:
 def format_phones(
     rng: np.random.Generator, d10: np.ndarray, styles: np.ndarray | None = None
 ) -> np.ndarray:
-    """Vector of typed phones; d10 == 0 gives None."""
+    """Vector of typed phones; d10 == 0 gives None (format_phone of each, built with Arrow)."""
     d10 = np.asarray(d10, dtype=np.int64)
     if styles is None:
         styles = rng.choice(PHONE_STYLES, size=len(d10), p=[0.3, 0.25, 0.12, 0.13, 0.1, 0.1])
-    return np.array(
-        [format_phone(int(x), int(st)) if x > 0 else None for x, st in zip(d10, styles)],
-        dtype=object,
-    )
+    styles = np.asarray(styles)
+    out = np.full(len(d10), None, dtype=object)
+    if not len(d10):
+        return out
+    if d10.max() >= 10**10:  # longer than 10 digits: format_phone one by one
+        has = np.flatnonzero(d10 > 0)
+        out[has] = [format_phone(int(x), int(st)) for x, st in zip(d10[has], styles[has])]
+        return out
+    for style in range(PHONE_STYLES):
+        sel = np.flatnonzero((d10 > 0) & (styles == style))
+        if not len(sel):
+            continue
+        s = pc.utf8_lpad(pa.array(d10[sel]).cast(pa.string()), 10, "0")
+        a, b, c, e = (
+            pc.utf8_slice_codeunits(s, i, j) for i, j in ((0, 3), (3, 6), (6, 8), (8, 10))
+        )
+        parts: tuple[object, ...]
+        if style == 0:
+            parts = ("+7 (", a, ") ", b, "-", c, "-", e)
+        elif style == 1:
+            parts = ("8", s)
+        elif style == 2:
+            parts = ("8-", a, "-", b, "-", c, "-", e)
+        elif style == 3:
+            parts = (s,)
+        elif style == 4:
+            parts = ("7 ", a, " ", b, " ", c, " ", e)
+        else:
+            parts = ("+7-", a, "-", b, "-", c, e)
+        typed = s if len(parts) == 1 else pc.binary_join_element_wise(*parts, "")
+        out[sel] = typed.to_numpy(zero_copy_only=False)
+    return out
 
 
 def type_email(email: str, style: int) -> str:
@@ -180,10 +214,51 @@ def type_email(email: str, style: int) -> str:
 def type_emails(rng: np.random.Generator, emails: np.ndarray, messy: float = 0.2) -> np.ndarray:
     """Vector of typed emails (None stays None)."""
     styles = np.where(rng.random(len(emails)) < messy, rng.integers(1, 5, size=len(emails)), 0)
-    return np.array(
-        [type_email(e, int(s)) if e is not None else None for e, s in zip(emails, styles)],
-        dtype=object,
-    )
+    return type_emails_styled(emails, styles)
+
+
+def type_emails_styled(emails: np.ndarray, styles: np.ndarray) -> np.ndarray:
+    """type_email of every email with its style (None stays None), built with Arrow when every
+    email is printable ASCII with one '@' (where Arrow's case kernels agree with Python's)."""
+    emails = np.asarray(emails, dtype=object)
+    styles = np.asarray(styles)
+    out = emails.copy()
+    arr = pa.array(emails, pa.string(), from_pandas=True)
+    if not len(emails) or not (
+        _printable_ascii(arr)
+        and pc.all(pc.equal(pc.count_substring(arr.drop_null(), "@"), 1)).as_py() is not False
+    ):
+        return np.array(
+            [type_email(e, int(st)) if e is not None else None for e, st in zip(emails, styles)],
+            dtype=object,
+        )
+    for style in (1, 2, 3, 4):
+        sel = np.flatnonzero((styles == style) & (emails != None))  # noqa: E711
+        if not len(sel):
+            continue
+        e = arr.take(pa.array(sel))
+        if style == 1:
+            halves = pc.split_pattern(e, "@", max_splits=1)
+            local = pc.list_element(halves, 0)
+            dom = pc.list_element(halves, 1)
+            words = pc.split_pattern(local, ".")
+            capital = pa.ListArray.from_arrays(words.offsets, pc.ascii_capitalize(words.flatten()))
+            typed = pc.binary_join_element_wise(
+                pc.binary_join(capital, "."), "@", pc.ascii_capitalize(dom), ""
+            )
+        elif style == 2:
+            typed = pc.ascii_upper(e)
+        elif style == 3:
+            typed = pc.binary_join_element_wise(" ", e, " ", "")
+        else:
+            typed = pc.binary_join_element_wise(
+                pc.ascii_upper(pc.utf8_slice_codeunits(e, 0, 1)),
+                pc.utf8_slice_codeunits(e, 1),
+                " ",
+                "",
+            )
+        out[sel] = typed.to_numpy(zero_copy_only=False)
+    return out
 
 
 def normalize_emails(values: pd.Series) -> pd.Series:
@@ -208,6 +283,38 @@ def normalize_phones(values: pd.Series) -> pd.Series:
     first = d.str[:1].to_numpy(dtype=object)
     ok = present & (((n == 11) & np.isin(first, ["7", "8"])) | ((n == 10) & (first == "9")))
     return pd.Series(np.where(ok, ("+7" + d.str[-10:]).to_numpy(dtype=object), None), dtype=object)
+
+
+PRINTABLE_ASCII = r"^[\x20-\x7e]*$"
+
+
+def _printable_ascii(values: pa.Array) -> bool:
+    """Every (non-null) value is printable ASCII: Arrow's string kernels then agree with Python's."""
+    return bool(pc.all(pc.match_substring_regex(values, PRINTABLE_ASCII)).as_py() is not False)
+
+
+def normalize_emails_arrow(values: pa.Array) -> pa.Array:
+    """normalize_emails with Arrow kernels (null where invalid; nulls stay null)."""
+    if not _printable_ascii(values):
+        return pa.array(normalize_emails(pd.Series(values.to_pandas(), dtype=object)), pa.string())
+    t = pc.ascii_lower(pc.utf8_trim(values, " "))
+    ok = pc.match_substring_regex(t, r"^[^@]*@[^@]*\.[^@]*$")
+    return pc.if_else(ok, t, pa.scalar(None, pa.string()))
+
+
+def normalize_phones_arrow(values: pa.Array) -> pa.Array:
+    """normalize_phones with Arrow kernels (null where invalid; nulls stay null)."""
+    if not _printable_ascii(values):
+        return pa.array(normalize_phones(pd.Series(values.to_pandas(), dtype=object)), pa.string())
+    d = pc.replace_substring_regex(values, r"[^0-9]", "")
+    n = pc.utf8_length(d)
+    first = pc.utf8_slice_codeunits(d, 0, 1)
+    ok = pc.or_(
+        pc.and_(pc.equal(n, 11), pc.is_in(first, pa.array(["7", "8"]))),
+        pc.and_(pc.equal(n, 10), pc.equal(first, "9")),
+    )
+    plus7 = pc.binary_join_element_wise("+7", pc.utf8_slice_codeunits(d, -10), "")
+    return pc.if_else(ok, plus7, pa.scalar(None, pa.string()))
 
 
 # --------------------------------------------------------------------------- buffers

@@ -115,10 +115,38 @@ class ContactState:
         self.mask[idx] = self.compute_mask(idx, self.updated[idx])
         self._record(idx, self.updated[idx])
 
-    def compute_mask(self, idx: np.ndarray, now: np.ndarray) -> np.ndarray:
-        """The dynamic segment codes of contacts idx at moments now, as a bit mask over CODES."""
+    def _card_bits(self) -> np.ndarray:
+        """The segment codes that the cards alone decide (brands, specialty, value tier, region)."""
         c = self.cards
-        bits = np.zeros(len(idx), np.int64)
+        bits = np.zeros(c.n, np.int64)
+
+        def put(code: str, cond: np.ndarray) -> None:
+            nonlocal bits
+            bits |= cond.astype(np.int64) << BIT[code]
+
+        bits |= (c.brand_mask & ((1 << len(BRANDS)) - 1)) << BIT[f"int_{BRANDS[0]}"]
+        bits |= ((c.brand_mask >> len(BRANDS)) & 1) << BIT[f"int_{UNKNOWN_BRAND}"]
+        sp = c.spec_idx
+        put("spec_primary_care", sp <= 1)
+        put("spec_pharmacy", sp == SPECIALTIES.index("pharmacist"))
+        put("spec_narrow_specialists", (sp >= 2) & (sp != SPECIALTIES.index("pharmacist")))
+        tier = c.val_tier
+        put("val_high", tier == 0)
+        put("val_medium", tier == 1)
+        put("val_low", tier == 2)
+        rc = c.reg_code
+        put("reg_moscow", rc == 0)
+        put("reg_spb", rc == 1)
+        put("reg_regions", rc == 2)
+        return bits
+
+    def compute_mask(self, idx: np.ndarray, now: np.ndarray) -> np.ndarray:
+        """The dynamic segment codes of contacts idx at moments now, as a bit mask over CODES
+        (the codes the cards alone decide are computed once)."""
+        c = self.cards
+        if getattr(self, "card_bits", None) is None:
+            self.card_bits = self._card_bits()
+        bits = self.card_bits[idx]
 
         def put(code: str, cond: np.ndarray) -> None:
             nonlocal bits
@@ -131,12 +159,6 @@ class ContactState:
         put("eng_webinar_registrants", self.flags[idx, 0])
         put("eng_webinar_attendees", self.flags[idx, 1])
         put("eng_content_downloaders", self.flags[idx, 2])
-        bits |= (c.brand_mask[idx] & ((1 << len(BRANDS)) - 1)) << BIT[f"int_{BRANDS[0]}"]
-        bits |= ((c.brand_mask[idx] >> len(BRANDS)) & 1) << BIT[f"int_{UNKNOWN_BRAND}"]
-        sp = c.spec_idx[idx]
-        put("spec_primary_care", sp <= 1)
-        put("spec_pharmacy", sp == SPECIALTIES.index("pharmacist"))
-        put("spec_narrow_specialists", (sp >= 2) & (sp != SPECIALTIES.index("pharmacist")))
         put("life_new_30d", reg >= now - 30 * DAY)
         put("life_tenure_1y", reg <= now - 365 * DAY)
         put("life_reactivated", self.reactivated[idx] >= now - 90 * DAY)
@@ -146,14 +168,6 @@ class ContactState:
         put("cons_email_only", cs[:, 0] & (others == 0))
         put("cons_multichannel", cs[:, 0] & (others >= 2))
         put("cons_no_third_party", ~cs[:, 5])
-        tier = c.val_tier[idx]
-        put("val_high", tier == 0)
-        put("val_medium", tier == 1)
-        put("val_low", tier == 2)
-        rc = c.reg_code[idx]
-        put("reg_moscow", rc == 0)
-        put("reg_spb", rc == 1)
-        put("reg_regions", rc == 2)
         return bits
 
     def _record(self, idx: np.ndarray, ts: np.ndarray) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..contract import BRANDS, TABLES_BY_FOLDER
 from .common import to_arrow
@@ -13,6 +14,35 @@ from .output import mask_lists
 from .people import UNKNOWN_BRAND, Cards
 
 STATUS_ARROW = pa.array(["valid", "invalid", "unsubscribed"], type=pa.string())
+
+
+@dataclass(frozen=True)
+class ExportSnapshot:
+    """The state of the exported contacts idx at one export (copies: the simulation goes on)."""
+
+    idx: np.ndarray
+    mask: np.ndarray
+    email_flip: np.ndarray
+    phone_flip: np.ndarray
+    status: np.ndarray
+    seg: np.ndarray
+    updated: np.ndarray
+    deleted: np.ndarray
+    consents: np.ndarray
+
+    @classmethod
+    def of(cls, state: ContactState, idx: np.ndarray) -> ExportSnapshot:
+        return cls(
+            idx,
+            state.mask[idx],
+            state.email_flip[idx],
+            state.phone_flip[idx],
+            state.status[idx],
+            state.seg[idx],
+            state.updated[idx],
+            state.deleted[idx],
+            state.consents[idx],
+        )
 
 
 class ContactsExport:
@@ -41,17 +71,28 @@ class ContactsExport:
         out["brands_of_interest"] = mask_lists(
             c.brand_mask, np.array([*BRANDS, UNKNOWN_BRAND], dtype=object)
         )
-        for col in ("email", "phone", "email_alt", "phone_alt"):
-            out[col] = pa.array(getattr(c, f"{col}_raw"), type=pa.string(), from_pandas=True)
+        # every card's email (phone), then its other one: taken at card + n when swapped
+        for col in ("email", "phone"):
+            out[col] = pa.concat_arrays(
+                [
+                    pa.array(getattr(c, f"{col}_raw"), type=pa.string(), from_pandas=True),
+                    pa.array(getattr(c, f"{col}_alt_raw"), type=pa.string(), from_pandas=True),
+                ]
+            )
         return out
 
     def table(self, state: ContactState, idx: np.ndarray) -> pa.Table:
         """The export of contacts idx (those present) as they stand in state."""
+        return self.snapshot_table(ExportSnapshot.of(state, idx))
+
+    def snapshot_table(self, snap: ExportSnapshot) -> pa.Table:
+        """The export of a snapshot (built on the contacts writer's thread)."""
         if self._static is None:
             self._static = self._static_columns()
         st = self._static
-        take = pa.array(idx)
-        codes = mask_lists(state.mask[idx], CODE_ARR)
+        take = pa.array(snap.idx)
+        n = np.int64(self.cards.n)
+        codes = mask_lists(snap.mask, CODE_ARR)
         cols_: dict[str, pa.Array | np.ndarray] = {
             k: st[k].take(take)
             for k in (
@@ -69,21 +110,13 @@ class ContactsExport:
         }
         cols_.update(
             {
-                "email": pc.if_else(
-                    pa.array(state.email_flip[idx]),
-                    st["email_alt"].take(take),
-                    st["email"].take(take),
-                ),
-                "phone": pc.if_else(
-                    pa.array(state.phone_flip[idx]),
-                    st["phone_alt"].take(take),
-                    st["phone"].take(take),
-                ),
-                "email_status": STATUS_ARROW.take(pa.array(state.status[idx])),
-                "activity_segment": SEGMENTS_ARROW.take(pa.array(state.seg[idx])),
+                "email": st["email"].take(pa.array(snap.idx + n * snap.email_flip)),
+                "phone": st["phone"].take(pa.array(snap.idx + n * snap.phone_flip)),
+                "email_status": STATUS_ARROW.take(pa.array(snap.status)),
+                "activity_segment": SEGMENTS_ARROW.take(pa.array(snap.seg)),
                 "segment_codes": codes,
-                "updated_at": state.updated[idx],
-                "is_deleted": state.deleted[idx],
+                "updated_at": snap.updated,
+                "is_deleted": snap.deleted,
             }
         )
         for j, flag in enumerate(
@@ -96,7 +129,7 @@ class ContactsExport:
                 "consent_third_party",
             )
         ):
-            cols_[flag] = state.consents[idx, j]
+            cols_[flag] = np.ascontiguousarray(snap.consents[:, j])
         schema = TABLES_BY_FOLDER["crm/contacts"].schema
         return pa.Table.from_arrays(
             [

@@ -11,11 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import pyarrow as pa
 
 from .common import NULL_TS, SEC, Clock, Counter
 from .contact_state import AT_RISK, CHURNED
-from .contacts_export import ContactsExport
+from .contacts_export import ExportSnapshot
 from .effects import PlantedEffect
 from .esp_campaigns import Campaigns, campaign_table_rows
 from .esp_traffic import EspTraffic
@@ -71,21 +70,24 @@ class CrmEspSimulation(EspTraffic):
         )
         self.campaign_rows = spools.get("esp/campaigns") or TableSpool("esp/campaigns")
         self.on_export = on_export
-        self.contacts_export = ContactsExport(cards)
 
-    def export_table(self, d: int) -> pa.Table:
-        """crm/contacts full export of day d (on_export is told which contacts and segments it holds)."""
-        idx = np.flatnonzero(self.present)
+    def export_snapshot(self, d: int) -> ExportSnapshot:
+        """The state behind day d's crm/contacts full export (the sink builds its table);
+        on_export is told which contacts and segments it holds."""
+        snap = ExportSnapshot.of(self, np.flatnonzero(self.present))
         if self.on_export is not None:
-            self.on_export(d, idx, self.seg[idx].copy())
-        return self.contacts_export.table(self, idx)
+            self.on_export(d, snap.idx, snap.seg)
+        return snap
 
     # ------------------------------------------------------------------ main loop
 
     def run(
-        self, sink: Callable[[int, pa.Table], None], tick: Callable[[], object] | None = None
+        self,
+        sink: Callable[[int, ExportSnapshot], None],
+        tick: Callable[[], object] | None = None,
     ) -> SimOutput:
-        """Simulate every business day; sink receives each day's contacts export, tick is called after each day."""
+        """Simulate every business day; sink receives the state behind each day's contacts export
+        (ContactsExport.snapshot_table makes it the table), tick is called after each day."""
         cmp, clock = self.cmp, self.clock
         camp_day = clock.msk_day(cmp.launched_us)
         rows: dict[str, int] = {}
@@ -131,9 +133,9 @@ class CrmEspSimulation(EspTraffic):
                 d, np.concatenate(s_idx), np.concatenate(s_ts), np.concatenate(s_camp)
             )
             self._background(d)
-            table = self.export_table(d)
-            rows[clock.day_str(d)] = table.num_rows
-            sink(d, table)
+            snap = self.export_snapshot(d)
+            rows[clock.day_str(d)] = len(snap.idx)
+            sink(d, snap)
             if tick is not None:
                 tick()
         return self._output(rows)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..contract import BRANDS
 from .common import SEC, Clock, Counter, arrow_ids
@@ -60,8 +59,13 @@ class EspTraffic(ContactActivities):
         self._arrow = {
             "campaign_id": pa.array(campaigns.campaign_id, type=pa.string()),
             "contact_id": pa.array(cards.contact_id, type=pa.string()),
-            "email": pa.array(cards.email_raw, type=pa.string(), from_pandas=True),
-            "email_alt": pa.array(cards.email_alt_raw, type=pa.string(), from_pandas=True),
+            # every card's email, then its other one (taken at card + n when swapped)
+            "emails": pa.concat_arrays(
+                [
+                    pa.array(cards.email_raw, type=pa.string(), from_pandas=True),
+                    pa.array(cards.email_alt_raw, type=pa.string(), from_pandas=True),
+                ]
+            ),
             "url": pa.array(url, type=pa.string()),
         }
         self.clicks: list[tuple[np.ndarray, ...]] = []
@@ -210,14 +214,15 @@ class EspTraffic(ContactActivities):
         keep = np.flatnonzero(day < clock.days)
         # Arrow columns straight from small lookup arrays (no Python string per event)
         a = self._arrow
-        k_camp, k_card = pa.array(camp[keep]), pa.array(s_idx[pos[keep]])
-        flip = pa.array(self.email_flip[s_idx[pos[keep]]])
+        card = s_idx[pos[keep]]
+        k_camp = pa.array(camp[keep])
+        k_email = pa.array(card + self.n * self.email_flip[card].astype(card.dtype))
         self.ev.add(
             day[keep],
             event_id=arrow_ids("ev", numbers[keep], 10),
             campaign_id=a["campaign_id"].take(k_camp),
-            contact_id=a["contact_id"].take(pa.array(s_idx[pos[keep]], mask=no_cid[keep])),
-            email=pc.if_else(flip, a["email_alt"].take(k_card), a["email"].take(k_card)),
+            contact_id=a["contact_id"].take(pa.array(card, mask=no_cid[keep])),
+            email=a["emails"].take(k_email),
             event_type=EVENT_TYPES_ARROW.take(pa.array(etype[keep])),
             event_at=ets[keep],
             url=a["url"].take(pa.array(camp[keep], mask=~isc[keep])),

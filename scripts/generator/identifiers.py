@@ -3,61 +3,50 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .common import arrow_ids
 from .people import Cards, People
 
 
-def identity_registry(people: People, cards: Cards) -> pd.DataFrame:
-    """Normalized identifier -> true person (shared reception phones belong to nobody)."""
+def identity_registry(people: People, cards: Cards) -> dict[str, pa.Table]:
+    """Normalized identifier -> true person (shared reception phones belong to nobody), per kind:
+    identifier, person_id, is_shared."""
     pid = people.person_id
-    parts = []
+    parts: dict[str, list[tuple[pa.Array, np.ndarray, bool]]] = {
+        "email": [],
+        "phone": [],
+        "client_id": [],
+        "contact_id": [],
+    }
     for col in (people.email1, people.email2):
         has = col != None  # noqa: E711
-        parts.append(
-            pd.DataFrame(
-                {"identifier_type": "email", "identifier": col[has], "person_id": pid[has]}
-            )
-        )
+        parts["email"].append((pa.array(col[has], pa.string()), pid[has], False))
     for col in (people.phone1, people.phone2):
         has = col > 0
-        parts.append(
-            pd.DataFrame(
-                {
-                    "identifier_type": "phone",
-                    "identifier": [f"+7{p:010d}" for p in col[has]],
-                    "person_id": pid[has],
-                }
-            )
-        )
+        parts["phone"].append((arrow_ids("+7", col[has], 10), pid[has], False))
     owner = np.repeat(np.arange(len(pid)), np.diff(people.cookie_off))
-    parts.append(
-        pd.DataFrame(
-            {"identifier_type": "client_id", "identifier": people.cookies, "person_id": pid[owner]}
-        )
+    parts["client_id"].append((pa.array(people.cookies, pa.string()), pid[owner], False))
+    parts["contact_id"].append((pa.array(cards.contact_id, pa.string()), pid[cards.person], False))
+    shared = people.shared_phones
+    parts["phone"].append(
+        (arrow_ids("+7", shared, 10), np.full(len(shared), None, dtype=object), True)
     )
-    parts.append(
-        pd.DataFrame(
+    return {
+        kind: pa.table(
             {
-                "identifier_type": "contact_id",
-                "identifier": cards.contact_id,
-                "person_id": pid[cards.person],
+                "identifier": pa.concat_arrays([p[0] for p in ps]),
+                "person_id": pa.concat_arrays(
+                    [pa.array(p[1], pa.string(), from_pandas=True) for p in ps]
+                ),
+                "is_shared": pa.concat_arrays(
+                    [pa.array(np.full(len(p[0]), p[2]), pa.bool_()) for p in ps]
+                ),
             }
         )
-    )
-    reg = pd.concat(parts, ignore_index=True)
-    reg["is_shared"] = False
-    shared = pd.DataFrame(
-        {
-            "identifier_type": "phone",
-            "identifier": [f"+7{p:010d}" for p in people.shared_phones],
-            "person_id": None,
-            "is_shared": True,
-        }
-    )
-    return pd.concat([reg, shared], ignore_index=True)
+        for kind, ps in parts.items()
+    }
 
 
 class SeenIdentifiers:
@@ -78,6 +67,13 @@ class SeenIdentifiers:
         # of the day before): memory stays near the distinct count, merging costs O(n log n) in all
         if sum(len(p) for p in parts[1:]) > max(1_000_000, len(parts[0])):
             self.parts[kind] = [pc.unique(pa.chunked_array(parts))]
+
+    def unique(self) -> dict[str, pa.Array]:
+        """The distinct values of each kind (nulls included when seen)."""
+        return {
+            kind: pc.unique(pa.chunked_array(parts, type=pa.string()))
+            for kind, parts in self.parts.items()
+        }
 
     def arrays(self) -> dict[str, list[np.ndarray]]:
         return {

@@ -4,12 +4,18 @@ Stages, in the order their random draws are taken (the order is what makes a see
 people and contact cards (people.py), the ESP calendar (esp_campaigns.py), the day-by-day CRM + ESP
 simulation (crm_esp.py), the calltracking and sales side (calltracking_and_sales.py), the natural
 mess (natural_mess.py); then the raw files are written day by day and the ground truth last.
+
+Work without random draws runs on threads beside them (Arrow and numpy release the GIL): each day's
+crm/contacts export is built and written while the next day is simulated (contacts_writer.py), raw
+files are written two at a time, and contact_history, sends and the identity registry are built
+and written while the calltracking side is drawn and the raw tables are written.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -86,12 +92,12 @@ def generate(
     malformed: list[dict[str, object]] = []
     seen = SeenIdentifiers()
     counts: dict[str, int] = {}
-    writer = BackgroundWriter()
+    writer = BackgroundWriter(depth=3, workers=2)  # two raw files written at a time
     contacts_writer = ContactsWriter(
         raw,
         truth / "contact_days.parquet" if heavy_truth else None,
         clock,
-        cards.contact_id,
+        cards,
         epoch0,
         seen,
         writer,
@@ -118,70 +124,91 @@ def generate(
         contacts_writer.close()
     counts["crm/contacts"] = contacts_writer.rows
 
-    simulate_calltracking_and_sales(
-        rng, clock, people, cards, campaigns, out, spools, volumes, vol, epoch0
-    )
-    add_natural_mess(rng, clock, spools, malformed)
-
-    bar = progress_bar(
-        progress, sum(len(s.iter_days()) for s in spools.values()), "writing raw tables"
-    )
+    # The ground truth that the simulation alone decides is built and written on a thread of its
+    # own while the calltracking side is drawn and the raw tables are written (no random draws).
+    truth_pool = ThreadPoolExecutor(max_workers=1)
     try:
-        for folder, spool in spools.items():
-            bar.set_description(f"writing {folder}")
-            table = TABLES_BY_FOLDER[folder]
-            counts[folder] = 0
-            # A table with no rows on any day still gets one (empty) file on day 0: the
-            # contract wants one or more files per table (a small zone may have no deals).
-            for d in list(spool.iter_days()) or [0]:
-                rows = spool.assemble(d)
-                for kind, col in IDENTIFIER_COLUMNS.get(folder, ()):
-                    seen.add(kind, rows.column(col))
-                counts[folder] += rows.num_rows
-                writer.submit(write_parquet, rows, raw / folder / table.file_name(clock.day_str(d)))
-                spool.release(d)
-                bar.update()
-            spool.cleanup()
-        writer.close()
-    finally:
-        bar.close()
-    shutil.rmtree(spool_dir, ignore_errors=True)
+        early: dict[str, Callable[[], Iterator[pa.Table]]] = {
+            "contact_history": lambda: contact_history(
+                out.history, out.removals, cards.contact_id, SEGMENTS, CODE_ARR
+            ),
+            "sends": lambda: sends_truth(
+                out.sends,
+                out.history,
+                cards.contact_id,
+                campaigns.campaign_id,
+                SEGMENTS,
+                CODE_ARR,
+                clock.base,
+            ),
+        }
+        if not heavy_truth:
+            del early["sends"]
+        early_rows = {
+            name: truth_pool.submit(write_chunks, truth / f"{name}.parquet", chunks())
+            for name, chunks in early.items()
+        }
+        registry = truth_pool.submit(identity_registry, people, cards)
 
-    # ground truth
-    gt: dict[str, Callable[[], Iterator[pa.Table]]] = {
-        "identities": lambda: iter([identities(seen.arrays(), identity_registry(people, cards))]),
-        "contact_history": lambda: contact_history(
-            out.history, out.removals, cards.contact_id, SEGMENTS, CODE_ARR
-        ),
-        "sends": lambda: sends_truth(
-            out.sends,
-            out.history,
-            cards.contact_id,
-            campaigns.campaign_id,
-            SEGMENTS,
-            CODE_ARR,
-            clock.base,
-        ),
-        "planted_effects": lambda: iter([planted_truth(effect, *sim.effect_counts)]),
-        "malformed_rows": lambda: iter(
-            [
-                pa.table(
-                    {
-                        k: pa.array([m[k] for m in malformed], type=pa.string())
-                        for k in ("table", "file", "primary_key", "reason")
-                    }
-                )
-            ]
-        ),
-    }
-    if not heavy_truth:
-        del gt["sends"]
-    else:
-        counts["ground_truth/contact_days"] = pq.read_metadata(
-            truth / "contact_days.parquet"
-        ).num_rows
-    for name, chunks in gt.items():
-        counts[f"ground_truth/{name}"] = write_chunks(truth / f"{name}.parquet", chunks())
+        simulate_calltracking_and_sales(
+            rng, clock, people, cards, campaigns, out, spools, volumes, vol, epoch0
+        )
+        add_natural_mess(rng, clock, spools, malformed)
+
+        bar = progress_bar(
+            progress, sum(len(s.iter_days()) for s in spools.values()), "writing raw tables"
+        )
+        try:
+            for folder, spool in spools.items():
+                bar.set_description(f"writing {folder}")
+                table = TABLES_BY_FOLDER[folder]
+                counts[folder] = 0
+                # A table with no rows on any day still gets one (empty) file on day 0: the
+                # contract wants one or more files per table (a small zone may have no deals).
+                for d in list(spool.iter_days()) or [0]:
+                    rows = spool.assemble(d)
+                    for kind, col in IDENTIFIER_COLUMNS.get(folder, ()):
+                        seen.add(kind, rows.column(col))
+                    counts[folder] += rows.num_rows
+                    writer.submit(
+                        write_parquet, rows, raw / folder / table.file_name(clock.day_str(d))
+                    )
+                    spool.release(d)
+                    bar.update()
+                spool.cleanup()
+            writer.close()
+        finally:
+            bar.close()
+        shutil.rmtree(spool_dir, ignore_errors=True)
+
+        # the rest of the ground truth
+        late: dict[str, Callable[[], Iterator[pa.Table]]] = {
+            "identities": lambda: iter([identities(seen.unique(), registry.result())]),
+            "planted_effects": lambda: iter([planted_truth(effect, *sim.effect_counts)]),
+            "malformed_rows": lambda: iter(
+                [
+                    pa.table(
+                        {
+                            k: pa.array([m[k] for m in malformed], type=pa.string())
+                            for k in ("table", "file", "primary_key", "reason")
+                        }
+                    )
+                ]
+            ),
+        }
+        if heavy_truth:
+            counts["ground_truth/contact_days"] = pq.read_metadata(
+                truth / "contact_days.parquet"
+            ).num_rows
+        rows_of = {
+            name: write_chunks(truth / f"{name}.parquet", chunks()) for name, chunks in late.items()
+        }
+        rows_of.update({name: f.result() for name, f in early_rows.items()})
+    finally:
+        truth_pool.shutdown()
+    for name in ("identities", "contact_history", "sends", "planted_effects", "malformed_rows"):
+        if name in rows_of:
+            counts[f"ground_truth/{name}"] = rows_of[name]
     counts = {
         **{k: counts[k] for k in ["crm/contacts", *spools]},
         **{k: v for k, v in counts.items() if k.startswith("ground_truth/")},

@@ -5,9 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..contract import BRANDS, SPECIALTIES
-from .common import DAY, SEC, Clock, format_phones, type_email, type_emails, unique_perm
+from .common import (
+    DAY,
+    SEC,
+    Clock,
+    arrow_ids,
+    format_phones,
+    type_emails,
+    type_emails_styled,
+    unique_perm,
+)
 
 FIRST_M = [
     ("Алексей", "aleksey"),
@@ -169,25 +180,37 @@ def build_people(
         np.array([f[1] for f in FIRST_F], dtype=object)[fi],
         np.array([f[1] for f in FIRST_M], dtype=object)[fi],
     )
-    last = np.array([LAST[i][0] + ("а" if f else "") for i, f in zip(li, female)], dtype=object)
-    last_tr = np.array([LAST[i][1] + ("a" if f else "") for i, f in zip(li, female)], dtype=object)
+    female_last = np.array([la + "а" for la, _ in LAST], dtype=object)
+    male_last = np.array([la for la, _ in LAST], dtype=object)
+    last = np.where(female, female_last[li], male_last[li])
+    last_tr = pa.array(
+        np.where(
+            female,
+            np.array([tr + "a" for _, tr in LAST], dtype=object)[li],
+            np.array([tr for _, tr in LAST], dtype=object)[li],
+        ),
+        pa.string(),
+    )
+    first_tr_a = pa.array(first_tr, pa.string())
+    number = pa.array(np.arange(n, dtype=np.int64)).cast(pa.string())
     dom1 = rng.choice(DOMAINS, size=n, p=DOMAIN_P)
     dom2 = rng.choice(DOMAINS, size=n, p=DOMAIN_P)
     has_email = kind <= KIND_PROSPECT
-    email1 = np.array(
-        [
-            f"{f}.{la}{i}@{d}" if h else None
-            for i, (f, la, d, h) in enumerate(zip(first_tr, last_tr, dom1, has_email))
-        ],
-        dtype=object,
-    )
-    email2 = np.array(
-        [
-            f"{la}_{f[0]}{i}@{d}" if h else None
-            for i, (f, la, d, h) in enumerate(zip(first_tr, last_tr, dom2, has_email))
-        ],
-        dtype=object,
-    )
+    # f"{first}.{last}{i}@{domain}" and f"{last}_{first[0]}{i}@{domain}" (None without email)
+    email1 = np.full(n, None, dtype=object)
+    email1[has_email] = pc.binary_join_element_wise(
+        first_tr_a, ".", last_tr, number, "@", pa.array(dom1, pa.string()), ""
+    ).to_numpy(zero_copy_only=False)[has_email]
+    email2 = np.full(n, None, dtype=object)
+    email2[has_email] = pc.binary_join_element_wise(
+        last_tr,
+        "_",
+        pc.utf8_slice_codeunits(first_tr_a, 0, 1),
+        number,
+        "@",
+        pa.array(dom2, pa.string()),
+        "",
+    ).to_numpy(zero_copy_only=False)[has_email]
     # phones: an injective scramble of a counter, 9XXXXXXXXX
     has_phone = kind <= KIND_OFFLINE
     k = np.arange(2 * n + n_shared, dtype=np.int64)
@@ -209,8 +232,10 @@ def build_people(
         cmult += 2
     c1 = unique_perm(ck, 9 * 10**8, cmult, int(rng.integers(0, 9 * 10**8))).astype(np.int64) + 10**8
     c2 = rng.integers(1_690_000_000, 1_767_000_000, size=len(ck))
-    cookies = np.char.add(np.char.add(c1.astype(str), "."), c2.astype(str)).astype(object)
-    person_id = np.char.add("P", np.char.zfill(np.arange(1, n + 1).astype(str), 7)).astype(object)
+    cookies = pc.binary_join_element_wise(
+        pa.array(c1).cast(pa.string()), pa.array(c2).cast(pa.string()), "."
+    ).to_numpy(zero_copy_only=False)
+    person_id = arrow_ids("P", np.arange(1, n + 1), 7).to_numpy(zero_copy_only=False)
     return People(
         kind, person_id, first, last, email1, email2, phone1, phone2, off, cookies, shared
     )
@@ -298,7 +323,7 @@ def build_cards(
     order = np.argsort(reg, kind="stable")
     person, is_primary, reg = person[order], is_primary[order], reg[order]
     n = n_cards
-    contact_id = np.char.add("C", np.char.zfill(np.arange(1, n + 1).astype(str), 6)).astype(object)
+    contact_id = arrow_ids("C", np.arange(1, n + 1), 6).to_numpy(zero_copy_only=False)
 
     dup_kind_b = (
         rng.random(n) < 0.4
@@ -309,7 +334,7 @@ def build_cards(
     email_alt = np.where(is_primary | dup_kind_b, e2, e1)
     styles = np.where(rng.random(n) < 0.2, rng.integers(1, 5, n), 0)
     styles = np.where(~is_primary & dup_kind_b, rng.integers(1, 5, n), styles)
-    email_raw = np.array([type_email(e, int(s)) for e, s in zip(email_canon, styles)], dtype=object)
+    email_raw = type_emails_styled(email_canon, styles)
     email_alt_raw = type_emails(rng, email_alt, 0.2)
     phone_canon = np.where(is_primary | ~dup_kind_b, p1, p2)
     phone_raw = format_phones(rng, phone_canon)

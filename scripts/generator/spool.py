@@ -26,7 +26,7 @@ from .common import NULL_TS, Clock, build_table
 
 DRAW_CHUNK = 1 << 22  # random draws over all rows are taken in chunks of this many
 ADD_CHUNK = 1_000_000  # rows sorted into days at a time
-IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
+IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="zstd")  # less to write and read back than lz4
 
 Frame = dict[str, np.ndarray]
 
@@ -111,9 +111,13 @@ class TableSpool:
                 self.add_table(day[s : s + ADD_CHUNK], table.slice(s, ADD_CHUNK))
             return
         n = len(day)
-        order = np.argsort(day, kind="stable")
-        sorted_days = day[order]
-        table = table.take(pa.array(order))
+        if (day[1:] >= day[:-1]).all():  # already in day order (rows drawn in time order)
+            order = np.arange(n)
+            sorted_days = day
+        else:
+            order = np.argsort(day, kind="stable")
+            sorted_days = day[order]
+            table = table.take(pa.array(order))
         starts = np.flatnonzero(np.r_[True, sorted_days[1:] != sorted_days[:-1]])
         ends = np.r_[starts[1:], n]
         pos = np.empty(n, np.int64)
@@ -316,10 +320,11 @@ class TableSpool:
 
 
 class BackgroundWriter:
-    """Writes files on one background thread (Arrow releases the GIL), at most `depth` pending."""
+    """Writes files on background threads (Arrow releases the GIL), at most `depth` pending.
+    With workers > 1 files are written side by side: each task must write a file of its own."""
 
-    def __init__(self, depth: int = 2) -> None:
-        self.pool = ThreadPoolExecutor(max_workers=1)
+    def __init__(self, depth: int = 2, workers: int = 1) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=workers)
         self.pending: list[Future[None]] = []
         self.depth = depth
 
@@ -329,10 +334,12 @@ class BackgroundWriter:
             self.pending.pop(0).result()
 
     def close(self) -> None:
-        for f in self.pending:
-            f.result()
-        self.pending = []
-        self.pool.shutdown()
+        try:
+            for f in self.pending:
+                f.result()
+        finally:
+            self.pending = []
+            self.pool.shutdown()
 
     def __enter__(self) -> BackgroundWriter:
         return self
