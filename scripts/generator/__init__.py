@@ -3,7 +3,7 @@
 The public API: generate() (landing_zone.py), the named sizes (presets.py) and the planted
 effect (effects.py). The other modules, by stage:
 
-* people.py: people and their contact cards; esp_campaigns.py: the ESP calendar;
+* people.py: people; cards.py: their contact cards; esp_campaigns.py: the ESP calendar;
 * crm_esp.py: the day-by-day CRM + ESP simulation, in layers (contact_state.py,
   contact_activities.py, esp_traffic.py) with the crm/contacts export (contacts_export.py,
   contacts_writer.py);

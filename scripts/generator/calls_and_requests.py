@@ -8,6 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .ad_catalog import OFFLINE
+from .cards import Cards
 from .common import (
     DAY,
     MSK,
@@ -21,7 +22,7 @@ from .common import (
     rand_time_in_day,
     type_emails,
 )
-from .people import KIND_DOCTOR, KIND_OFFLINE, KIND_PROSPECT, Cards, People
+from .people import KIND_DOCTOR, KIND_OFFLINE, KIND_PROSPECT, People
 from .sessions import Visits
 
 

@@ -8,11 +8,12 @@ import numpy as np
 from .ad_catalog import build_catalog
 from .ad_costs import build_ad_costs
 from .calls_and_requests import build_calls, build_requests, shared_phone_of_person
+from .cards import Cards
 from .common import Clock
 from .crm_esp import SimOutput
 from .esp_campaigns import Campaigns
 from .leads_and_deals import build_deals, build_leads
-from .people import Cards, People
+from .people import People
 from .presets import Volumes
 from .sessions import build_sessions
 from .spool import TableSpool

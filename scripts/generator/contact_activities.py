@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..contract import BRANDS
+from .cards import Cards
 from .common import SEC, Clock, Counter, diurnal_time
 from .contact_state import ContactState
-from .people import Cards, People
+from .people import People
 from .spool import TableSpool
 
 

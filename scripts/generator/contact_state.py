@@ -11,8 +11,9 @@ import numpy as np
 import pyarrow as pa
 
 from ..contract import BRANDS, SEGMENT_CODES_BY_GROUP, SPECIALTIES
+from .cards import Cards
 from .common import DAY, HOUR, NULL_TS, SEC, Clock, Counter, rand_time_in_day
-from .people import UNKNOWN_BRAND, Cards, People
+from .people import UNKNOWN_BRAND, People
 
 SEGMENTS = np.array(["new", "active", "at_risk", "churned"], dtype=object)
 NEW, ACTIVE, AT_RISK, CHURNED = 0, 1, 2, 3

@@ -8,10 +8,11 @@ import numpy as np
 import pyarrow as pa
 
 from ..contract import BRANDS, TABLES_BY_FOLDER
+from .cards import Cards
 from .common import to_arrow
 from .contact_state import CODE_ARR, SEGMENTS_ARROW, ContactState
 from .output import mask_lists
-from .people import UNKNOWN_BRAND, Cards
+from .people import UNKNOWN_BRAND
 
 STATUS_ARROW = pa.array(["valid", "invalid", "unsubscribed"], type=pa.string())
 

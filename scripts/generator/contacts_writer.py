@@ -14,12 +14,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .cards import Cards
 from .common import Clock
 from .contact_state import SEGMENTS_ARROW
 from .contacts_export import ContactsExport, ExportSnapshot
 from .identifiers import SeenIdentifiers
 from .output import write_parquet
-from .people import Cards
 from .spool import BackgroundWriter
 
 CONTACT_DAYS_SCHEMA = pa.schema(

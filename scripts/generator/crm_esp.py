@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .cards import Cards
 from .common import NULL_TS, SEC, Clock, Counter
 from .contact_state import AT_RISK, CHURNED
 from .contacts_export import ExportSnapshot
 from .effects import PlantedEffect
 from .esp_campaigns import Campaigns, campaign_table_rows
 from .esp_traffic import EspTraffic
-from .people import Cards, People
+from .people import People
 from .spool import TableSpool
 
 

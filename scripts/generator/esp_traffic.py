@@ -6,12 +6,13 @@ import numpy as np
 import pyarrow as pa
 
 from ..contract import BRANDS
+from .cards import Cards
 from .common import SEC, Clock, Counter, arrow_ids
 from .contact_activities import ContactActivities
 from .contact_state import ACTIVE, CHURNED, SEGMENTS
 from .effects import PlantedEffect
 from .esp_campaigns import Campaigns
-from .people import Cards, People
+from .people import People
 from .spool import TableSpool
 
 EVENT_TYPES = ["sent", "delivered", "bounced", "opened", "clicked", "unsubscribed", "complained"]

@@ -6,8 +6,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .cards import Cards
 from .common import arrow_ids
-from .people import Cards, People
+from .people import People
 
 
 def identity_registry(people: People, cards: Cards) -> dict[str, pa.Table]:

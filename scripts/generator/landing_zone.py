@@ -1,9 +1,10 @@
 """generate(): one run of the generator, stage by stage, into <out_dir>/raw and <out_dir>/ground_truth.
 
 Stages, in the order their random draws are taken (the order is what makes a seed reproducible):
-people and contact cards (people.py), the ESP calendar (esp_campaigns.py), the day-by-day CRM + ESP
-simulation (crm_esp.py), the calltracking and sales side (calltracking_and_sales.py), the natural
-mess (natural_mess.py); then the raw files are written day by day and the ground truth last.
+people (people.py) and contact cards (cards.py), the ESP calendar (esp_campaigns.py), the
+day-by-day CRM + ESP simulation (crm_esp.py), the calltracking and sales side
+(calltracking_and_sales.py), the natural mess (natural_mess.py); then the raw files are written
+day by day and the ground truth last.
 
 Work without random draws runs on threads beside them (Arrow and numpy release the GIL): each day's
 crm/contacts export is built and written while the next day is simulated (contacts_writer.py), raw
@@ -25,6 +26,7 @@ import pyarrow.parquet as pq
 
 from ..contract import TABLES, TABLES_BY_FOLDER
 from .calltracking_and_sales import simulate_calltracking_and_sales
+from .cards import build_cards
 from .common import Clock, Counter
 from .contact_state import CODE_ARR, SEGMENTS
 from .contacts_writer import ContactsWriter
@@ -34,7 +36,7 @@ from .esp_campaigns import build_campaigns
 from .identifiers import IDENTIFIER_COLUMNS, SeenIdentifiers, identity_registry
 from .natural_mess import add_natural_mess
 from .output import contact_history, identities, sends_truth, write_chunks, write_parquet
-from .people import build_cards, build_people
+from .people import build_people
 from .presets import Volumes
 from .progress import progress_bar
 from .spool import BackgroundWriter, TableSpool

@@ -7,8 +7,9 @@ from typing import Any
 import numpy as np
 
 from ..contract import BRANDS
+from .cards import Cards
 from .common import NULL_TS, SEC, Clock, Counter, format_phones, rand_time_in_day, type_emails
-from .people import KIND_DOCTOR, KIND_OFFLINE, KIND_PROSPECT, Cards, People
+from .people import KIND_DOCTOR, KIND_OFFLINE, KIND_PROSPECT, People
 from .spool import TableSpool
 
 
