@@ -44,3 +44,13 @@
     {%- endfor -%}
     {{ items | join(',\n        ') }}
 {%- endmacro %}
+
+
+{% macro typed_columns() -%}
+    {#- A staging model's columns from its base model: every typed column (the contract's,
+        and those the base model derives from them), without the file and check columns.
+        A new contract column reaches staging with no edit. -#}
+    {{ select_all_except(
+        ['_source_file', '_file_date', '_file_row', '_unparseable_column', '_reject_reason', '_is_duplicate']
+    ) }}
+{%- endmacro %}

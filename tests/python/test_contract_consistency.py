@@ -1,8 +1,8 @@
 """The landing-zone contract has one source, contracts/raw_exports.yml: every file derived
 from it (source YAML, the raw_contract() macro, the contract page) is committed exactly as
 `python -m scripts contract` writes it, a new column there reaches each of them, and the
-base models take their typed columns and enums from raw_contract() instead of lists of
-their own."""
+base and staging models take their columns and enums from raw_contract() instead of
+lists of their own."""
 
 from __future__ import annotations
 
@@ -84,7 +84,8 @@ def test_a_malformed_contract_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("table", TABLES, ids=lambda table: table.folder)
 def test_base_model_types_columns_from_the_contract(table: Table) -> None:
     """A base model lists no contract column by hand: contract_columns() writes them (so a
-    new column is staged, cast to its type), and contract_enums() gives the enum checks."""
+    new column is typed, cast to its type), contract_enums() gives the enum checks, and the
+    staging model passes every typed column on (typed_columns())."""
     folder = table.folder
     system, name = folder.split("/")
     model = "base_crm__contacts_checked" if folder == "crm/contacts" else f"base_{system}__{name}"
@@ -93,6 +94,8 @@ def test_base_model_types_columns_from_the_contract(table: Table) -> None:
     assert not re.search(r"cast_as\('\w+', '\w+', parsed\)", sql), "a hand-kept typed column"
     if any(column.enum for column in table.column_specs):
         assert f"enums=contract_enums('{folder}')" in sql
+    staging = (BASE_MODELS / system / f"stg_{system}__{name}.sql").read_text()
+    assert "{{ typed_columns() }}" in staging
 
 
 def test_staging_exposes_every_contract_column(demo_db: duckdb.DuckDBPyConnection) -> None:
