@@ -167,6 +167,9 @@ def docs_tables(systems: tuple[System, ...]) -> str:
 def docs_page(systems: tuple[System, ...], contract: Path, page: str) -> str:
     """The contract page with its generated regions rewritten; its prose kept as written."""
     regions = {"layout": docs_layout(systems), "tables": docs_tables(systems)}
+    found = sorted(match.group(1) for match in REGION.finditer(page))
+    if found != sorted(regions):
+        raise ValueError(f"{DOCS_PATH}: generated regions {found}, expected {sorted(regions)}")
 
     def rewrite(match: re.Match[str]) -> str:
         name = match.group(1)
