@@ -81,6 +81,15 @@ def test_a_malformed_contract_is_refused(tmp_path: Path) -> None:
         load(path)
 
 
+def test_enum_descriptions_name_their_values() -> None:
+    """A structural enum's description, written for people, lists exactly its values."""
+    for table in TABLES:
+        for column in table.column_specs:
+            if column.enum:
+                named = tuple(re.findall(r"`([^`]+)`", column.description))
+                assert named == column.enum, (table.folder, column.name)
+
+
 @pytest.mark.parametrize("table", TABLES, ids=lambda table: table.folder)
 def test_base_model_types_columns_from_the_contract(table: Table) -> None:
     """A base model lists no contract column by hand: contract_columns() writes them (so a
