@@ -24,8 +24,14 @@
         expression, or a mapping of output column -> expression (a column that is also
         normalized, or that yields more columns). Every column whose kind is parsed is
         recorded in `parsed`, in order, for unparseable_column(). -#}
+    {%- set columns = contract_table(folder).columns -%}
+    {%- for name in transforms if name not in columns | map(attribute='name') | list -%}
+        {{ exceptions.raise_compiler_error(
+            "contract_columns: '" ~ name ~ "' is not a column of " ~ folder ~ " in the contract"
+        ) }}
+    {%- endfor -%}
     {%- set items = [] -%}
-    {%- for column in contract_table(folder).columns -%}
+    {%- for column in columns -%}
         {%- if column.parse_as not in ['str', 'list<str>'] -%}
             {%- do parsed.append((column.name, column.parse_as)) -%}
         {%- endif -%}
