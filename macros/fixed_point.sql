@@ -19,8 +19,9 @@
         {%- set change = run_query(residual(previous, current)).columns[0].values()[0] -%}
         {%- set change = (change or 0) | float -%}
         {%- do last.update({'residual': change}) -%}
+        {#- each iteration in dbt's debug log (logs/dbt.log), the outcome on the console -#}
         {%- do log('fixed_point ' ~ loop_name ~ ': iteration ' ~ iteration
-            ~ ', residual ' ~ change, info=true) -%}
+            ~ ', residual ' ~ change, info=false) -%}
         {%- if change <= tolerance -%}
             {%- do log('fixed_point ' ~ loop_name ~ ': converged after ' ~ iteration
                 ~ ' iterations', info=true) -%}

@@ -159,7 +159,7 @@ def work_tables(project: Path) -> list[tuple[object, ...]]:
 
 
 def test_converges_logs_each_iteration_and_drops_its_tables(project: Path) -> None:
-    done = run(project, "run", "--select", "count_up")
+    done = run(project, "run", "--log-level", "debug", "--select", "count_up")
 
     assert done.returncode == 0, done.stdout[-3000:]
     assert query(project, "select n from count_up") == [(5,)]
