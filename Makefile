@@ -67,12 +67,14 @@ build-spark: $(SPARK_INSTALLED)
 test: lint pytest
 
 # Python: ruff's checks and its formatting, then mypy's type check (config in pyproject.toml).
+# The contract: every file derived from contracts/raw_exports.yml is as generated.
 # SQL: linted against an empty database, so that incremental models render the same way
 # whether or not a warehouse has been built.
 lint: $(INSTALLED)
 	$(BIN)/ruff check scripts tests orchestration
 	$(BIN)/ruff format --check scripts tests orchestration
 	$(BIN)/mypy
+	$(BIN)/python -m scripts contract --check
 	mkdir -p target/lint
 	MW_DUCKDB_PATH=$(CURDIR)/target/lint/empty.duckdb $(BIN)/sqlfluff lint models snapshots tests/dbt --processes 2
 

@@ -35,6 +35,7 @@ COMMANDS: dict[str, Command] = {
     "report": Command("scripts.dashboard.__main__"),
     "bench": Command("scripts.benchmark"),
     "generate": Command("scripts.generate_data"),
+    "contract": Command("scripts.contract_files"),
 }
 
 

@@ -1,14 +1,21 @@
-"""The landing-zone contract (../shared/spec/raw_exports.md) as data.
+"""The landing-zone contract as data: contracts/raw_exports.yml, loaded and checked.
 
-One definition shared by the generator (arrow schemas), the dbt sources (checked
-against it by tests) and the contract tests (checked against the spec text).
+contracts/raw_exports.yml is the one source of the raw tables, columns, types, keys, enums
+and cadence. The generator takes its arrow schemas from here; `python -m scripts contract`
+(scripts/contract_files.py) writes the source YAML, the raw_contract() macro and the
+tables of docs/contracts/raw_exports.md from it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
+import yaml
+
+CONTRACT_PATH = Path(__file__).resolve().parents[1] / "contracts" / "raw_exports.yml"
 
 ARROW_TYPES: dict[str, pa.DataType] = {
     "str": pa.string(),
@@ -20,6 +27,30 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "date": pa.date32(),
     "list<str>": pa.list_(pa.string()),
 }
+# kinds staging parses a value as (macro cast_as), beyond the contract types
+PARSE_KINDS = (*ARROW_TYPES, "local_ts")
+CADENCES = ("increment", "full")  # an append-only daily increment, or a full export a day
+
+
+@dataclass(frozen=True)
+class Column:
+    """One contract column. `staged_as`: its name in staging when that differs; `parse_as`:
+    the cast_as kind when staging parses it as more than its type (local time as text)."""
+
+    name: str
+    kind: str
+    description: str = ""
+    enum: tuple[str, ...] = ()
+    staged_as: str = ""
+    parse_as: str = ""
+
+    @property
+    def staged_name(self) -> str:
+        return self.staged_as or self.name
+
+    @property
+    def parse_kind(self) -> str:
+        return self.parse_as or self.kind
 
 
 @dataclass(frozen=True)
@@ -29,11 +60,28 @@ class Table:
     system: str
     name: str
     primary_key: tuple[str, ...]
-    columns: tuple[tuple[str, str], ...]
+    column_specs: tuple[Column, ...]
+    description: str = ""
+    cadence: str = "increment"
+    loaded_at_field: str = ""
+    notes: str = ""  # a paragraph for the contract page, under the table's columns
 
     @property
     def folder(self) -> str:
         return f"{self.system}/{self.name}"
+
+    @property
+    def columns(self) -> tuple[tuple[str, str], ...]:
+        return tuple((column.name, column.kind) for column in self.column_specs)
+
+    @property
+    def base_model(self) -> str:
+        return f"base_{self.system}__{self.name}"
+
+    @property
+    def staged_key(self) -> tuple[str, ...]:
+        names = {column.name: column.staged_name for column in self.column_specs}
+        return tuple(names[column] for column in self.primary_key)
 
     @property
     def schema(self) -> pa.Schema:
@@ -43,230 +91,95 @@ class Table:
         return f"{self.name}_{day}.parquet"
 
 
-CONSENT_FLAGS = (
-    "consent_email",
-    "consent_sms",
-    "consent_calls",
-    "consent_messengers",
-    "consent_personal_data",
-    "consent_third_party",
-)
+@dataclass(frozen=True)
+class System:
+    """One exporting system (a dbt source): its tables, and how often it must deliver."""
 
-TABLES: tuple[Table, ...] = (
-    Table(
-        "esp",
-        "campaigns",
-        ("campaign_id",),
-        (
-            ("campaign_id", "str"),
-            ("campaign_name", "str"),
-            ("email_type", "str"),
-            ("brand_code", "str"),
-            ("launched_at", "ts"),
-            ("utm_campaign", "str"),
-            ("subject", "str"),
-            ("cost_rub", "float"),
-        ),
-    ),
-    Table(
-        "esp",
-        "events",
-        ("event_id",),
-        (
-            ("event_id", "str"),
-            ("campaign_id", "str"),
-            ("contact_id", "str"),
-            ("email", "str"),
-            ("event_type", "str"),
-            ("event_at", "ts"),
-            ("url", "str"),
-            ("bounce_kind", "str"),
-        ),
-    ),
-    Table(
-        "crm",
-        "contacts",
-        ("contact_id",),
-        (
-            ("contact_id", "str"),
-            ("email", "str"),
-            ("phone", "str"),
-            ("first_name", "str"),
-            ("last_name", "str"),
-            ("specialty", "str"),
-            ("workplace_type", "str"),
-            ("city", "str"),
-            ("region", "str"),
-            ("registered_at", "tstz"),
-            ("registration_source", "str"),
-            *((flag, "bool") for flag in CONSENT_FLAGS),
-            ("email_status", "str"),
-            ("brands_of_interest", "list<str>"),
-            ("activity_segment", "str"),
-            ("segment_codes", "list<str>"),
-            ("updated_at", "tstz"),
-            ("is_deleted", "bool"),
-        ),
-    ),
-    Table(
-        "crm",
-        "activities",
-        ("activity_id",),
-        (
-            ("activity_id", "str"),
-            ("contact_id", "str"),
-            ("activity_type", "str"),
-            ("occurred_at", "tstz"),
-            ("brand_code", "str"),
-            ("utm_source", "str"),
-            ("utm_medium", "str"),
-            ("utm_campaign", "str"),
-        ),
-    ),
-    Table(
-        "crm",
-        "site_logins",
-        ("login_id",),
-        (
-            ("login_id", "str"),
-            ("contact_id", "str"),
-            ("client_id", "str"),
-            ("logged_in_at", "tstz"),
-        ),
-    ),
-    Table(
-        "crm",
-        "leads",
-        ("lead_id",),
-        (
-            ("lead_id", "str"),
-            ("created_at", "tstz"),
-            ("contact_id", "str"),
-            ("phone", "str"),
-            ("email", "str"),
-            ("lead_channel", "str"),
-            ("calltracking_call_id", "str"),
-            ("calltracking_request_id", "str"),
-            ("brand_code", "str"),
-        ),
-    ),
-    Table(
-        "crm",
-        "deals",
-        ("deal_id",),
-        (
-            ("deal_id", "str"),
-            ("lead_id", "str"),
-            ("contact_id", "str"),
-            ("created_at", "tstz"),
-            ("status", "str"),
-            ("amount_rub", "float"),
-            ("closed_at", "tstz"),
-        ),
-    ),
-    Table(
-        "crm",
-        "deal_stages",
-        ("deal_id", "stage"),
-        (
-            ("deal_id", "str"),
-            ("stage", "str"),
-            ("entered_at", "tstz"),
-        ),
-    ),
-    Table(
-        "calltracking",
-        "sessions",
-        ("session_id",),
-        (
-            ("session_id", "str"),
-            ("client_id", "str"),
-            ("started_at", "ts"),
-            ("utm_source", "str"),
-            ("utm_medium", "str"),
-            ("utm_campaign", "str"),
-            ("utm_content", "str"),
-            ("utm_term", "str"),
-            ("referrer", "str"),
-            ("landing_url", "str"),
-            ("device", "str"),
-        ),
-    ),
-    Table(
-        "calltracking",
-        "calls",
-        ("call_id",),
-        (
-            ("call_id", "str"),
-            ("session_id", "str"),
-            ("caller_phone", "str"),
-            ("call_started_at", "str"),
-            ("duration_sec", "int"),
-            ("is_answered", "bool"),
-            ("is_unique", "bool"),
-            ("is_target", "bool"),
-            ("utm_source", "str"),
-            ("utm_medium", "str"),
-            ("utm_campaign", "str"),
-            ("tracking_number", "str"),
-        ),
-    ),
-    Table(
-        "calltracking",
-        "requests",
-        ("request_id",),
-        (
-            ("request_id", "str"),
-            ("session_id", "str"),
-            ("client_id", "str"),
-            ("request_type", "str"),
-            ("phone", "str"),
-            ("email", "str"),
-            ("name", "str"),
-            ("created_at", "ts"),
-        ),
-    ),
-    Table(
-        "calltracking",
-        "ad_costs",
-        ("date", "utm_source", "utm_medium", "utm_campaign"),
-        (
-            ("date", "date"),
-            ("utm_source", "str"),
-            ("utm_medium", "str"),
-            ("utm_campaign", "str"),
-            ("impressions", "int"),
-            ("clicks", "int"),
-            ("cost_rub", "float"),
-        ),
-    ),
-)
+    name: str
+    title: str
+    description: str
+    freshness_warn_after_days: int
+    tables: tuple[Table, ...]
 
+
+def _fields(where: str, entry: dict[str, Any], required: set[str], optional: set[str]) -> None:
+    missing, unknown = required - entry.keys(), entry.keys() - required - optional
+    if missing or unknown:
+        raise ValueError(f"{where}: missing {sorted(missing)}, unknown {sorted(unknown)}")
+
+
+def _column(where: str, entry: dict[str, Any]) -> Column:
+    _fields(where, entry, {"name", "type"}, {"description", "enum", "staged_as", "parse_as"})
+    column = Column(
+        name=entry["name"],
+        kind=entry["type"],
+        description=entry.get("description", ""),
+        enum=tuple(entry.get("enum", ())),
+        staged_as=entry.get("staged_as", ""),
+        parse_as=entry.get("parse_as", ""),
+    )
+    if column.kind not in ARROW_TYPES or column.parse_kind not in PARSE_KINDS:
+        raise ValueError(f"{where}.{column.name}: unknown type {column.kind!r}")
+    if column.enum and column.kind != "str":
+        raise ValueError(f"{where}.{column.name}: an enum must be a str column")
+    return column
+
+
+def _table(system: str, name: str, entry: dict[str, Any]) -> Table:
+    where = f"{system}/{name}"
+    _fields(
+        where,
+        entry,
+        {"description", "cadence", "primary_key", "loaded_at_field", "columns"},
+        {"notes"},
+    )
+    columns = tuple(_column(where, column) for column in entry["columns"])
+    table = Table(
+        system=system,
+        name=name,
+        primary_key=tuple(entry["primary_key"]),
+        column_specs=columns,
+        description=entry["description"],
+        cadence=entry["cadence"],
+        loaded_at_field=entry["loaded_at_field"],
+        notes=entry.get("notes", ""),
+    )
+    names = [column.name for column in columns]
+    if len(set(names)) != len(names) or not set(table.primary_key) <= set(names):
+        raise ValueError(f"{where}: repeated columns, or a key column not among them")
+    if table.cadence not in CADENCES:
+        raise ValueError(f"{where}: cadence {table.cadence!r} is not one of {CADENCES}")
+    return table
+
+
+def load(path: Path = CONTRACT_PATH) -> tuple[System, ...]:
+    """The contract's systems, in the file's order; a malformed entry raises ValueError."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    systems = []
+    for name, entry in document["systems"].items():
+        _fields(name, entry, {"title", "description", "freshness_warn_after_days", "tables"}, set())
+        systems.append(
+            System(
+                name=name,
+                title=entry["title"],
+                description=entry["description"],
+                freshness_warn_after_days=int(entry["freshness_warn_after_days"]),
+                tables=tuple(_table(name, table, spec) for table, spec in entry["tables"].items()),
+            )
+        )
+    return tuple(systems)
+
+
+SYSTEMS: tuple[System, ...] = load()
+TABLES: tuple[Table, ...] = tuple(table for system in SYSTEMS for table in system.tables)
 TABLES_BY_FOLDER: dict[str, Table] = {table.folder: table for table in TABLES}
 
 # Structural enums: a value outside them rejects the row (raw_exports.md, last section).
 ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("esp/campaigns", "email_type"): ("activation", "digest", "webinar_invitation", "trigger"),
-    ("esp/events", "event_type"): (
-        "sent",
-        "delivered",
-        "opened",
-        "clicked",
-        "bounced",
-        "unsubscribed",
-        "complained",
-    ),
-    ("crm/contacts", "activity_segment"): ("new", "active", "at_risk", "churned"),
-    ("crm/activities", "activity_type"): (
-        "webinar_registration",
-        "webinar_attendance",
-        "content_download",
-        "sample_request",
-    ),
-    ("crm/leads", "lead_channel"): ("call", "callback", "form", "chat", "webinar", "offline_visit"),
-    ("crm/deals", "status"): ("open", "won", "lost"),
-    ("crm/deal_stages", "stage"): ("qualified", "meeting", "booking", "payment", "won", "lost"),
-    ("calltracking/requests", "request_type"): ("form", "callback", "chat"),
+    (table.folder, column.name): column.enum
+    for table in TABLES
+    for column in table.column_specs
+    if column.enum
 }
 
 BRANDS = (

@@ -9,87 +9,60 @@
         component never hooks, so it ends as the label of all its nodes. A round is a join
         of the edges with the labels and a group-by: no pairwise self-join of a component.
 
-        Work tables `<model>__labels_a`, `__labels_b` (the current labels alternate between
-        them, no renames) and `__hooks`; the model drops them after use (post-hook). Returns
-        the relation holding (node, component). -#}
-    {%- set tables = connected_components_work_tables() -%}
-    {%- if not execute or flags.WHICH not in ['run', 'build'] -%}
-        {#- Compiling (dbt compile, docs, the sqlfluff templater) never runs the loop. -#}
-        {{ return(tables.labels_a) }}
-    {%- endif -%}
-    {%- set state = {'current': tables.labels_a, 'other': tables.labels_b} -%}
-    {%- do connected_components_write(tables.labels_a,
-        'select distinct node, node as component from ' ~ nodes) -%}
-    {%- for round in range(max_rounds) -%}
-        {%- do connected_components_write(tables.hooks,
-            connected_components_hooks_sql(edges, state.current)) -%}
-        {%- if run_query('select count(*) from ' ~ tables.hooks).columns[0].values()[0] == 0 -%}
-            {%- do log('connected_components: converged after ' ~ round ~ ' rounds', info=false) -%}
-            {{ return(state.current) }}
-        {%- endif -%}
-        {%- do connected_components_step(state,
-            'select labels.node, coalesce(hooks.hook_to, labels.component) as component from '
-            ~ state.current ~ ' as labels left join ' ~ tables.hooks
-            ~ ' as hooks on labels.component = hooks.root') -%}
-        {%- set jumping = {'settled': false} -%}
-        {%- for jump in range(max_jumps) if not jumping.settled -%}
-            {%- set moved = run_query(
-                'select count(*) from ' ~ state.current ~ ' as labels inner join ' ~ state.current
-                ~ ' as parent on labels.component = parent.node'
-                ~ ' where parent.component <> labels.component'
-            ).columns[0].values()[0] -%}
-            {%- if moved > 0 -%}
-                {%- do connected_components_step(state,
-                    'select labels.node, parent.component from ' ~ state.current
-                    ~ ' as labels inner join ' ~ state.current
-                    ~ ' as parent on labels.component = parent.node') -%}
-            {%- else -%}
-                {%- do jumping.update({'settled': true}) -%}
-            {%- endif -%}
-        {%- endfor -%}
-    {%- endfor -%}
-    {{ exceptions.raise_compiler_error(
-        'connected_components: no convergence after ' ~ max_rounds ~ ' rounds'
-    ) }}
-{% endmacro %}
-
-
-{% macro connected_components_work_tables() %}
-    {%- set labels_a = api.Relation.create(
-        database=this.database, schema=this.schema, identifier=this.identifier ~ '__labels_a',
-        type='table'
-    ) -%}
-    {{ return({
-        'labels_a': labels_a,
-        'labels_b': labels_a.incorporate(path={'identifier': this.identifier ~ '__labels_b'}),
-        'hooks': labels_a.incorporate(path={'identifier': this.identifier ~ '__hooks'}),
-    }) }}
+        Rounds and jumps are two nested fixed points (macro fixed_point) over the work
+        tables `<model>__labels_*` and `<model>__jumps_*`, which the model drops after use
+        (post-hook connected_components_drop_work_tables). Returns the relation holding
+        (node, component). -#}
+    {{ return(fixed_point(
+        'labels',
+        start_sql='select distinct node, node as component from ' ~ nodes,
+        step=connected_components_round,
+        residual=connected_components_changed,
+        args={'edges': edges, 'max_jumps': max_jumps},
+        max_iterations=max_rounds,
+    )) }}
 {% endmacro %}
 
 
 {% macro connected_components_drop_work_tables() %}
-    {%- for relation in connected_components_work_tables().values() -%}
-        {%- do adapter.drop_relation(relation) -%}
-    {%- endfor -%}
+    {%- do fixed_point_drop_work_tables(['labels', 'jumps']) -%}
 {% endmacro %}
 
 
-{% macro connected_components_write(relation, sql) %}
-    {%- do adapter.drop_relation(relation) -%}
-    {%- do run_query(get_create_table_as_sql(False, relation, sql)) -%}
+{% macro connected_components_round(labels, edges, max_jumps) %}
+    {#- One round: hooking, then pointer jumping to its own fixed point. -#}
+    {%- set jumped = fixed_point(
+        'jumps',
+        start_sql=connected_components_hooked_sql(edges, labels),
+        step=connected_components_jump,
+        residual=connected_components_changed,
+        max_iterations=max_jumps,
+    ) -%}
+    {{ return('select node, component from ' ~ jumped) }}
 {% endmacro %}
 
 
-{% macro connected_components_step(state, sql) %}
-    {#- Writes new labels computed from the current ones into the other table, then swaps. -#}
-    {%- do connected_components_write(state.other, sql) -%}
-    {%- set previous = state.current -%}
-    {%- do state.update({'current': state.other, 'other': previous}) -%}
+{% macro connected_components_jump(labels) %}
+    select
+        labels.node,
+        parent.component
+    from {{ labels }} as labels
+    inner join {{ labels }} as parent on labels.component = parent.node
 {% endmacro %}
 
 
-{% macro connected_components_hooks_sql(edges, labels) %}
-    {#- For every label with a smaller label across an edge: the smallest such label. -#}
+{% macro connected_components_changed(previous, current) %}
+    {#- Nodes whose label changed (every iterate holds the same nodes). -#}
+    select count(*)
+    from {{ current }} as current_labels
+    inner join {{ previous }} as previous_labels
+        on current_labels.node = previous_labels.node
+    where current_labels.component <> previous_labels.component
+{% endmacro %}
+
+
+{% macro connected_components_hooked_sql(edges, labels) %}
+    {#- Every label with a smaller label across an edge moves to the smallest such label. -#}
     with
 
     crossings as (
@@ -107,9 +80,19 @@
             greatest(label_a, label_b) as root,
             least(label_a, label_b) as hook_to
         from crossings
+    ),
+
+    hooks as (
+        select
+            root,
+            min(hook_to) as hook_to
+        from proposals
+        group by root
     )
 
-    select root, min(hook_to) as hook_to
-    from proposals
-    group by root
+    select
+        labels.node,
+        coalesce(hooks.hook_to, labels.component) as component
+    from {{ labels }} as labels
+    left join hooks on labels.component = hooks.root
 {% endmacro %}

@@ -1,15 +1,15 @@
 {% macro check_landing_zone() %}
     {#- Fails the run when a landing-zone file breaks the contract: a folder without files, a
         file that is not parquet, a file whose name carries no export day, or a file missing
-        a column its source declares. Extra
-        columns are allowed (sources add fields). -#}
+        a column of the contract (raw_contract()). Extra columns are allowed (sources add
+        fields). -#}
     {%- if not execute or var('skip_landing_zone_check', false) -%}
         {{ return('') }}
     {%- endif -%}
     {%- set raw_dir = raw_dir_absolute() -%}
-    {%- for node in graph.sources.values() if node.package_name == project_name -%}
-        {%- set folder = node.source_name ~ '/' ~ node.name -%}
-        {%- set declared = node.columns.keys() | list -%}
+    {%- for table in raw_contract() -%}
+        {%- set folder = table.table -%}
+        {%- set declared = table.columns | map(attribute='name') | list -%}
         {%- set files = landing_zone_files(raw_dir, folder) -%}
         {%- if files | length == 0 -%}
             {{ exceptions.raise_compiler_error(

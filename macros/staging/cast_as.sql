@@ -68,6 +68,11 @@
 {%- endmacro %}
 
 
+{% macro blank_as_null(expression) -%}
+    nullif({{ expression }}, '')
+{%- endmacro %}
+
+
 {% macro url_parameter(url_column, parameter) -%}
     {#- One query parameter of a URL (utm tags of email links), lower-cased; null when absent. -#}
     nullif(lower(regexp_extract({{ url_column }}, '[?&]{{ parameter }}=([^&#]*)', 1)), '')

@@ -309,7 +309,8 @@ def test_reference_solver_on_the_hand_case() -> None:
         assert tuple(got) == pytest.approx(expected, abs=1e-15), channel
 
 
-# The mart gives the hand case: the dbt unit test markov_removal_effects_by_hand feeds it
-# these rows (plus a lead without touches, a converting person's touch, a direct touch inside
-# a path, a touch without a person) and expects exactly these removal effects; it runs with
-# every other unit test in test_dbt_unit_tests.py.
+# The models give the hand case: the dbt unit test markov_transitions_by_hand turns these
+# paths (plus a lead without touches, a converting person's touch, a direct touch inside a
+# path, a touch without a person) into the chain above, test_fixed_point.py solves that chain
+# through fixed_point, and markov_removal_effects_by_hand turns its solution into exactly
+# these removal effects (the unit tests run in test_dbt_unit_tests.py).

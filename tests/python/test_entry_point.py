@@ -18,6 +18,7 @@ COMMAND_OPTIONS = {
     "report": ["--serving-db", "--screenshot"],
     "bench": ["--preset", "--timeout-minutes"],
     "generate": ["--preset", "--no-heavy-truth"],
+    "contract": ["--check", "--out-dir", "--contract"],
 }
 
 

@@ -1,4 +1,5 @@
-"""Every model has a primary-key test: `unique` and `not_null` on one column, or the project's
+"""Every model has a primary-key test: `unique` on one column that is also tested not null (by a
+`not_null` on the column, or listed in the model's `not_null_columns`), or the project's
 `unique_combination_of_columns` on the model. Reads the model files and their YAML only.
 
 Run as a script to list the models without one: python tests/python/test_primary_keys.py"""
@@ -12,6 +13,7 @@ import yaml
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 COMBINATION_TEST = "unique_combination_of_columns"
+NOT_NULL_COLUMNS_TEST = "not_null_columns"
 
 
 def key_tests(tests: list | None) -> Iterator[tuple[str, dict]]:
@@ -25,13 +27,22 @@ def key_tests(tests: list | None) -> Iterator[tuple[str, dict]]:
 
 
 def has_primary_key_test(model: dict) -> bool:
+    model_tests = list(key_tests(model.get("data_tests")))
     if any(
         name == COMBINATION_TEST and arguments.get("combination_of_columns")
-        for name, arguments in key_tests(model.get("data_tests"))
+        for name, arguments in model_tests
     ):
         return True
+    not_null_columns = {
+        column
+        for name, arguments in model_tests
+        if name == NOT_NULL_COLUMNS_TEST
+        for column in arguments.get("columns") or []
+    }
     for column in model.get("columns") or []:
         names = {name for name, _ in key_tests(column.get("data_tests"))}
+        if column["name"] in not_null_columns:
+            names.add("not_null")
         if {"unique", "not_null"} <= names:
             return True
     return False
@@ -66,6 +77,24 @@ def test_the_check_sees_keys_and_their_absence() -> None:
         {"columns": [{"name": "id", "data_tests": [{"unique": {"config": {"where": "x"}}}]}]}
     )
     assert not has_primary_key_test({"data_tests": [{COMBINATION_TEST: {"arguments": {}}}]})
+
+
+def test_the_check_sees_unique_with_not_null_columns() -> None:
+    def model(not_null_test: dict) -> dict:
+        return {
+            "data_tests": [{NOT_NULL_COLUMNS_TEST: not_null_test}],
+            "columns": [{"name": "id", "data_tests": ["unique"]}, {"name": "day"}],
+        }
+
+    assert has_primary_key_test(model({"arguments": {"columns": ["day", "id"]}}))
+    # another column not null, or the key not null on some rows only, keys nothing
+    assert not has_primary_key_test(model({"arguments": {"columns": ["day"]}}))
+    assert not has_primary_key_test(
+        model({"arguments": {"columns": ["id"]}, "config": {"where": "x"}})
+    )
+    assert not has_primary_key_test(
+        {"data_tests": [{NOT_NULL_COLUMNS_TEST: {"arguments": {"columns": ["id"]}}}]}
+    )
     assert not has_primary_key_test({})
 
 

@@ -2,7 +2,7 @@
 with
 
 rejected as (
-    {%- for raw in raw_tables() %}
+    {%- for raw in raw_contract() %}
         select
             '{{ raw.table }}' as source_table,
             _source_file as source_file,

@@ -3,7 +3,7 @@
 with
 
 accounted as (
-    {%- for raw in raw_tables() %}
+    {%- for raw in raw_contract() %}
         select
             '{{ raw.table }}' as source_table,
             _source_file as source_file,

@@ -6,13 +6,7 @@ base as (
 
 clean as (
     select
-        cost_date,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        impressions,
-        clicks,
-        cost_rub,
+        {{ typed_columns() }},
         _source_file,
         _file_date
     from base

@@ -6,20 +6,7 @@ base as (
 
 clean as (
     select
-        call_id,
-        session_id,
-        caller_phone,
-        is_phone_invalid,
-        call_started_at_local_text,
-        call_started_at,
-        duration_sec,
-        is_answered,
-        is_unique,
-        is_target,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        tracking_number,
+        {{ typed_columns() }},
         _source_file,
         _file_date
     from base

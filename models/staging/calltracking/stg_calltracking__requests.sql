@@ -6,16 +6,7 @@ base as (
 
 clean as (
     select
-        request_id,
-        session_id,
-        client_id,
-        request_type,
-        phone,
-        is_phone_invalid,
-        email,
-        is_email_invalid,
-        name,
-        created_at,
+        {{ typed_columns() }},
         _source_file,
         _file_date
     from base

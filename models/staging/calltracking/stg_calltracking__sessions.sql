@@ -6,17 +6,7 @@ base as (
 
 clean as (
     select
-        session_id,
-        client_id,
-        started_at,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        utm_content,
-        utm_term,
-        referrer,
-        landing_url,
-        device,
+        {{ typed_columns() }},
         _source_file,
         _file_date
     from base

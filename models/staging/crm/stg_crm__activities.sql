@@ -6,14 +6,7 @@ base as (
 
 clean as (
     select
-        activity_id,
-        contact_id,
-        activity_type,
-        occurred_at,
-        brand_code,
-        utm_source,
-        utm_medium,
-        utm_campaign,
+        {{ typed_columns() }},
         _source_file,
         _file_date
     from base

@@ -6,9 +6,7 @@ base as (
 
 clean as (
     select
-        deal_id,
-        stage,
-        entered_at,
+        {{ typed_columns() }},
         _source_file,
         _file_date
     from base

@@ -6,13 +6,7 @@ base as (
 
 clean as (
     select
-        deal_id,
-        lead_id,
-        contact_id,
-        created_at,
-        status,
-        amount_rub,
-        closed_at,
+        {{ typed_columns() }},
         _source_file,
         _file_date
     from base

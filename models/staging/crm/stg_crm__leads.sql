@@ -6,17 +6,7 @@ base as (
 
 clean as (
     select
-        lead_id,
-        created_at,
-        contact_id,
-        phone,
-        is_phone_invalid,
-        email,
-        is_email_invalid,
-        lead_channel,
-        calltracking_call_id,
-        calltracking_request_id,
-        brand_code,
+        {{ typed_columns() }},
         _source_file,
         _file_date
     from base

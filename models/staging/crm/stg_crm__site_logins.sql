@@ -6,10 +6,7 @@ base as (
 
 clean as (
     select
-        login_id,
-        contact_id,
-        client_id,
-        logged_in_at,
+        {{ typed_columns() }},
         _source_file,
         _file_date
     from base

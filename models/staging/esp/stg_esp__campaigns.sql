@@ -6,14 +6,7 @@ base as (
 
 clean as (
     select
-        campaign_id,
-        campaign_name,
-        email_type,
-        brand_code,
-        launched_at,
-        utm_campaign,
-        subject,
-        cost_rub,
+        {{ typed_columns() }},
         _source_file,
         _file_date
     from base

@@ -6,18 +6,7 @@ base as (
 
 clean as (
     select
-        event_id,
-        campaign_id,
-        contact_id,
-        email,
-        is_email_invalid,
-        event_type,
-        event_at,
-        url,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        bounce_kind,
+        {{ typed_columns() }},
         _source_file,
         _file_date
     from base

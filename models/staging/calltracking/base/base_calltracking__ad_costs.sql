@@ -10,13 +10,11 @@ source as {{ not_materialized() }} (
 typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
-        {{ cast_as('date', 'date', parsed) }} as cost_date,
-        nullif({{ lower_text('utm_source') }}, '') as utm_source,
-        nullif({{ lower_text('utm_medium') }}, '') as utm_medium,
-        nullif({{ lower_text('utm_campaign') }}, '') as utm_campaign,
-        {{ cast_as('impressions', 'int', parsed) }} as impressions,
-        {{ cast_as('clicks', 'int', parsed) }} as clicks,
-        {{ cast_as('cost_rub', 'float', parsed) }} as cost_rub,
+        {{ contract_columns('calltracking/ad_costs', parsed, {
+            'utm_source': blank_as_null(lower_text('utm_source')),
+            'utm_medium': blank_as_null(lower_text('utm_medium')),
+            'utm_campaign': blank_as_null(lower_text('utm_campaign')),
+        }) }},
         {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),

@@ -10,16 +10,17 @@ source as {{ not_materialized() }} (
 typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
-        {{ cast_as('request_id', 'str') }} as request_id,
-        {{ cast_as('session_id', 'str') }} as session_id,
-        {{ cast_as('client_id', 'str') }} as client_id,
-        {{ lower_text('request_type') }} as request_type,
-        {{ normalize_phone('phone') }} as phone,
-        {{ is_invalid_identifier('phone', normalize_phone('phone')) }} as is_phone_invalid,
-        {{ normalize_email('email') }} as email,
-        {{ is_invalid_identifier('email', normalize_email('email')) }} as is_email_invalid,
-        {{ cast_as('name', 'str') }} as name,
-        {{ cast_as('created_at', 'ts', parsed) }} as created_at,
+        {{ contract_columns('calltracking/requests', parsed, {
+            'request_type': lower_text('request_type'),
+            'phone': {
+                'phone': normalize_phone('phone'),
+                'is_phone_invalid': is_invalid_identifier('phone', normalize_phone('phone')),
+            },
+            'email': {
+                'email': normalize_email('email'),
+                'is_email_invalid': is_invalid_identifier('email', normalize_email('email')),
+            },
+        }) }},
         {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
@@ -29,7 +30,7 @@ checked as {{ not_materialized() }} (
         *,
         {{ reject_reason(
             required=['request_id', 'created_at'],
-            enums={'request_type': enum_values('calltracking/requests', 'request_type')},
+            enums=contract_enums('calltracking/requests'),
             event_time='created_at'
         ) }} as _reject_reason
     from typed

@@ -10,17 +10,15 @@ source as {{ not_materialized() }} (
 typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
-        {{ cast_as('session_id', 'str') }} as session_id,
-        {{ cast_as('client_id', 'str') }} as client_id,
-        {{ cast_as('started_at', 'ts', parsed) }} as started_at,
-        nullif({{ lower_text('utm_source') }}, '') as utm_source,
-        nullif({{ lower_text('utm_medium') }}, '') as utm_medium,
-        nullif({{ lower_text('utm_campaign') }}, '') as utm_campaign,
-        nullif({{ lower_text('utm_content') }}, '') as utm_content,
-        nullif({{ lower_text('utm_term') }}, '') as utm_term,
-        nullif(trim({{ cast_as('referrer', 'str') }}), '') as referrer,
-        {{ cast_as('landing_url', 'str') }} as landing_url,
-        {{ lower_text('device') }} as device,
+        {{ contract_columns('calltracking/sessions', parsed, {
+            'utm_source': blank_as_null(lower_text('utm_source')),
+            'utm_medium': blank_as_null(lower_text('utm_medium')),
+            'utm_campaign': blank_as_null(lower_text('utm_campaign')),
+            'utm_content': blank_as_null(lower_text('utm_content')),
+            'utm_term': blank_as_null(lower_text('utm_term')),
+            'referrer': blank_as_null('trim(' ~ cast_as('referrer', 'str') ~ ')'),
+            'device': lower_text('device'),
+        }) }},
         {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),

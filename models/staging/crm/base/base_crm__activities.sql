@@ -10,14 +10,13 @@ source as {{ not_materialized() }} (
 typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
-        {{ cast_as('activity_id', 'str') }} as activity_id,
-        {{ cast_as('contact_id', 'str') }} as contact_id,
-        {{ lower_text('activity_type') }} as activity_type,
-        {{ cast_as('occurred_at', 'tstz', parsed) }} as occurred_at,
-        {{ lower_text('brand_code') }} as brand_code,
-        {{ lower_text('utm_source') }} as utm_source,
-        {{ lower_text('utm_medium') }} as utm_medium,
-        {{ lower_text('utm_campaign') }} as utm_campaign,
+        {{ contract_columns('crm/activities', parsed, {
+            'activity_type': lower_text('activity_type'),
+            'brand_code': lower_text('brand_code'),
+            'utm_source': lower_text('utm_source'),
+            'utm_medium': lower_text('utm_medium'),
+            'utm_campaign': lower_text('utm_campaign'),
+        }) }},
         {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
@@ -27,7 +26,7 @@ checked as {{ not_materialized() }} (
         *,
         {{ reject_reason(
             required=['activity_id', 'occurred_at'],
-            enums={'activity_type': enum_values('crm/activities', 'activity_type')},
+            enums=contract_enums('crm/activities'),
             event_time='occurred_at'
         ) }} as _reject_reason
     from typed

@@ -11,31 +11,22 @@ with
 typed as (
     select
         {{ file_columns() }},
-        {{ cast_as('contact_id', 'str') }} as contact_id,
-        {{ normalize_email('email') }} as email,
-        {{ is_invalid_identifier('email', normalize_email('email')) }} as is_email_invalid,
-        {{ normalize_phone('phone') }} as phone,
-        {{ is_invalid_identifier('phone', normalize_phone('phone')) }} as is_phone_invalid,
-        {{ cast_as('first_name', 'str') }} as first_name,
-        {{ cast_as('last_name', 'str') }} as last_name,
-        {{ lower_text('specialty') }} as specialty,
-        {{ lower_text('workplace_type') }} as workplace_type,
-        {{ cast_as('city', 'str') }} as city,
-        {{ cast_as('region', 'str') }} as region,
-        {{ cast_as('registered_at', 'tstz', parsed) }} as registered_at,
-        {{ lower_text('registration_source') }} as registration_source,
-        {{ cast_as('consent_email', 'bool', parsed) }} as consent_email,
-        {{ cast_as('consent_sms', 'bool', parsed) }} as consent_sms,
-        {{ cast_as('consent_calls', 'bool', parsed) }} as consent_calls,
-        {{ cast_as('consent_messengers', 'bool', parsed) }} as consent_messengers,
-        {{ cast_as('consent_personal_data', 'bool', parsed) }} as consent_personal_data,
-        {{ cast_as('consent_third_party', 'bool', parsed) }} as consent_third_party,
-        {{ lower_text('email_status') }} as email_status,
-        brands_of_interest,
-        {{ lower_text('activity_segment') }} as activity_segment,
-        segment_codes,
-        {{ cast_as('updated_at', 'tstz', parsed) }} as updated_at,
-        coalesce({{ cast_as('is_deleted', 'bool', parsed) }}, false) as is_deleted,
+        {{ contract_columns('crm/contacts', parsed, {
+            'email': {
+                'email': normalize_email('email'),
+                'is_email_invalid': is_invalid_identifier('email', normalize_email('email')),
+            },
+            'phone': {
+                'phone': normalize_phone('phone'),
+                'is_phone_invalid': is_invalid_identifier('phone', normalize_phone('phone')),
+            },
+            'specialty': lower_text('specialty'),
+            'workplace_type': lower_text('workplace_type'),
+            'registration_source': lower_text('registration_source'),
+            'email_status': lower_text('email_status'),
+            'activity_segment': lower_text('activity_segment'),
+            'is_deleted': 'coalesce(' ~ cast_as('is_deleted', 'bool') ~ ', false)',
+        }) }},
         {{ unparseable_column(parsed) }} as _unparseable_column
     from {{ landing_zone('crm', 'contacts') }}
 ),
@@ -45,7 +36,7 @@ checked as (
         *,
         {{ reject_reason(
             required=['contact_id', 'updated_at', '_file_date'],
-            enums={'activity_segment': enum_values('crm/contacts', 'activity_segment')}
+            enums=contract_enums('crm/contacts')
         ) }} as _reject_reason
     from typed
 )

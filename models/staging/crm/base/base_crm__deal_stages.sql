@@ -10,9 +10,9 @@ source as {{ not_materialized() }} (
 typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
-        {{ cast_as('deal_id', 'str') }} as deal_id,
-        {{ lower_text('stage') }} as stage,
-        {{ cast_as('entered_at', 'tstz', parsed) }} as entered_at,
+        {{ contract_columns('crm/deal_stages', parsed, {
+            'stage': lower_text('stage'),
+        }) }},
         {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
@@ -22,7 +22,7 @@ checked as {{ not_materialized() }} (
         *,
         {{ reject_reason(
             required=['deal_id', 'entered_at'],
-            enums={'stage': enum_values('crm/deal_stages', 'stage')},
+            enums=contract_enums('crm/deal_stages'),
             event_time='entered_at'
         ) }} as _reject_reason
     from typed

@@ -10,13 +10,9 @@ source as {{ not_materialized() }} (
 typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
-        {{ cast_as('deal_id', 'str') }} as deal_id,
-        {{ cast_as('lead_id', 'str') }} as lead_id,
-        {{ cast_as('contact_id', 'str') }} as contact_id,
-        {{ cast_as('created_at', 'tstz', parsed) }} as created_at,
-        {{ lower_text('status') }} as status,
-        {{ cast_as('amount_rub', 'float', parsed) }} as amount_rub,
-        {{ cast_as('closed_at', 'tstz', parsed) }} as closed_at,
+        {{ contract_columns('crm/deals', parsed, {
+            'status': lower_text('status'),
+        }) }},
         {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
@@ -26,7 +22,7 @@ checked as {{ not_materialized() }} (
         *,
         {{ reject_reason(
             required=['deal_id', 'created_at'],
-            enums={'status': enum_values('crm/deals', 'status')},
+            enums=contract_enums('crm/deals'),
             event_time='created_at'
         ) }} as _reject_reason
     from typed

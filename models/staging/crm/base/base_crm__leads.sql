@@ -10,17 +10,18 @@ source as {{ not_materialized() }} (
 typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
-        {{ cast_as('lead_id', 'str') }} as lead_id,
-        {{ cast_as('created_at', 'tstz', parsed) }} as created_at,
-        {{ cast_as('contact_id', 'str') }} as contact_id,
-        {{ normalize_phone('phone') }} as phone,
-        {{ is_invalid_identifier('phone', normalize_phone('phone')) }} as is_phone_invalid,
-        {{ normalize_email('email') }} as email,
-        {{ is_invalid_identifier('email', normalize_email('email')) }} as is_email_invalid,
-        {{ lower_text('lead_channel') }} as lead_channel,
-        {{ cast_as('calltracking_call_id', 'str') }} as calltracking_call_id,
-        {{ cast_as('calltracking_request_id', 'str') }} as calltracking_request_id,
-        {{ lower_text('brand_code') }} as brand_code,
+        {{ contract_columns('crm/leads', parsed, {
+            'phone': {
+                'phone': normalize_phone('phone'),
+                'is_phone_invalid': is_invalid_identifier('phone', normalize_phone('phone')),
+            },
+            'email': {
+                'email': normalize_email('email'),
+                'is_email_invalid': is_invalid_identifier('email', normalize_email('email')),
+            },
+            'lead_channel': lower_text('lead_channel'),
+            'brand_code': lower_text('brand_code'),
+        }) }},
         {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
@@ -30,7 +31,7 @@ checked as {{ not_materialized() }} (
         *,
         {{ reject_reason(
             required=['lead_id', 'created_at'],
-            enums={'lead_channel': enum_values('crm/leads', 'lead_channel')},
+            enums=contract_enums('crm/leads'),
             event_time='created_at'
         ) }} as _reject_reason
     from typed

@@ -10,10 +10,7 @@ source as {{ not_materialized() }} (
 typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
-        {{ cast_as('login_id', 'str') }} as login_id,
-        {{ cast_as('contact_id', 'str') }} as contact_id,
-        {{ cast_as('client_id', 'str') }} as client_id,
-        {{ cast_as('logged_in_at', 'tstz', parsed) }} as logged_in_at,
+        {{ contract_columns('crm/site_logins', parsed) }},
         {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),

@@ -10,14 +10,11 @@ source as {{ not_materialized() }} (
 typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
-        {{ cast_as('campaign_id', 'str') }} as campaign_id,
-        {{ cast_as('campaign_name', 'str') }} as campaign_name,
-        {{ lower_text('email_type') }} as email_type,
-        {{ lower_text('brand_code') }} as brand_code,
-        {{ cast_as('launched_at', 'ts', parsed) }} as launched_at,
-        {{ lower_text('utm_campaign') }} as utm_campaign,
-        {{ cast_as('subject', 'str') }} as subject,
-        {{ cast_as('cost_rub', 'float', parsed) }} as cost_rub,
+        {{ contract_columns('esp/campaigns', parsed, {
+            'email_type': lower_text('email_type'),
+            'brand_code': lower_text('brand_code'),
+            'utm_campaign': lower_text('utm_campaign'),
+        }) }},
         {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
@@ -27,7 +24,7 @@ checked as {{ not_materialized() }} (
         *,
         {{ reject_reason(
             required=['campaign_id', 'launched_at'],
-            enums={'email_type': enum_values('esp/campaigns', 'email_type')}
+            enums=contract_enums('esp/campaigns')
         ) }} as _reject_reason
     from typed
 ),

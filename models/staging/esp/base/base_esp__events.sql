@@ -11,18 +11,20 @@ source as {{ not_materialized() }} (
 typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
-        {{ cast_as('event_id', 'str') }} as event_id,
-        {{ cast_as('campaign_id', 'str') }} as campaign_id,
-        {{ cast_as('contact_id', 'str') }} as contact_id,
-        {{ normalize_email('email') }} as email,
-        {{ is_invalid_identifier('email', normalize_email('email')) }} as is_email_invalid,
-        {{ lower_text('event_type') }} as event_type,
-        {{ cast_as('event_at', 'ts', parsed) }} as event_at,
-        {{ cast_as('url', 'str') }} as url,
-        {{ url_parameter('url', 'utm_source') }} as utm_source,
-        {{ url_parameter('url', 'utm_medium') }} as utm_medium,
-        {{ url_parameter('url', 'utm_campaign') }} as utm_campaign,
-        {{ lower_text('bounce_kind') }} as bounce_kind,
+        {{ contract_columns('esp/events', parsed, {
+            'email': {
+                'email': normalize_email('email'),
+                'is_email_invalid': is_invalid_identifier('email', normalize_email('email')),
+            },
+            'event_type': lower_text('event_type'),
+            'url': {
+                'url': cast_as('url', 'str'),
+                'utm_source': url_parameter('url', 'utm_source'),
+                'utm_medium': url_parameter('url', 'utm_medium'),
+                'utm_campaign': url_parameter('url', 'utm_campaign'),
+            },
+            'bounce_kind': lower_text('bounce_kind'),
+        }) }},
         {{ unparseable_column(parsed) }} as _unparseable_column
     from source
 ),
@@ -32,7 +34,7 @@ checked as {{ not_materialized() }} (
         *,
         {{ reject_reason(
             required=['event_id', 'campaign_id', 'event_at'],
-            enums={'event_type': enum_values('esp/events', 'event_type')},
+            enums=contract_enums('esp/events'),
             event_time='event_at'
         ) }} as _reject_reason
     from typed
