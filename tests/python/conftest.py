@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -15,6 +17,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_DIR))
 
 from dbt_helpers import run_pipeline  # noqa: E402
+from landing_zone import file_day, land_files_through  # noqa: E402
 
 # Each pytest-xdist worker (make test runs two) gets its own dbt target and log folders and
 # DuckDB spill folder, inherited by every dbt, runner and mf process it starts.
@@ -53,24 +56,40 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 DEMO_RAW = PROJECT_DIR / "seeds" / "raw"
 DEMO_TRUTH = PROJECT_DIR / "seeds" / "ground_truth"
+DEMO_DAYS = sorted({file_day(path) for path in (DEMO_RAW / "crm" / "contacts").glob("*.parquet")})
+FIRST_DEMO_DAY, LAST_DEMO_DAY = DEMO_DAYS[0], DEMO_DAYS[-1]
 
 
-def shared_demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The README's build on the bundled data, run once per session: the first worker that
-    asks builds it while the others wait on a file lock. Returns its folder (warehouse and
-    serving copy)."""
+def shared_build(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
+) -> Path:
+    """A folder built once per session by build(folder): the first worker that asks builds
+    it while the others wait on a file lock. Tests copy it before they change anything."""
     base = tmp_path_factory.getbasetemp()
     root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the session's
-    folder, done_marker = root / "demo_build", root / "demo_build.done"
-    with (root / "demo_build.lock").open("w") as lock:
+    folder, done_marker = root / name, root / f"{name}.done"
+    with (root / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done_marker.exists():
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir()
-            done = run_pipeline(DEMO_RAW, folder / "warehouse.duckdb", "--warn-error")
-            assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
+            build(folder)
             done_marker.touch()
     return folder
+
+
+def build_demo(folder: Path) -> None:
+    """The README's build on the bundled data, into folder (warehouse and serving copy)."""
+    done = run_pipeline(DEMO_RAW, folder / "warehouse.duckdb", "--warn-error")
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
+
+
+def build_demo_but_last_two_days(folder: Path) -> None:
+    """The bundled landing zone without its last two export days (folder/raw, links to its
+    files), built into folder/warehouse.duckdb."""
+    land_files_through(folder / "raw", LAST_DEMO_DAY - dt.timedelta(days=2), DEMO_RAW)
+    done = run_pipeline(folder / "raw", folder / "warehouse.duckdb")
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
 
 
 @pytest.fixture(scope="session")
@@ -79,8 +98,22 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     --warn-error` but for data-quality warnings, with every data and unit test); returns
     the DuckDB file of this worker's own copy, which its tests may move or lock."""
     own = tmp_path_factory.mktemp("demo")
-    shutil.copytree(shared_demo_build(tmp_path_factory), own, symlinks=True, dirs_exist_ok=True)
+    shared = shared_build(tmp_path_factory, "demo_build", build_demo)
+    shutil.copytree(shared, own, symlinks=True, dirs_exist_ok=True)
     return own / "warehouse.duckdb"
+
+
+@pytest.fixture()
+def demo_but_last_two_days(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> tuple[Path, Path]:
+    """(landing zone, warehouse): this test's own copy of the bundled landing zone without
+    its last two export days and of the warehouse built from it (once per session). The
+    test lands the remaining days (landing_zone.land_files_through) and runs the pipeline
+    again; the demo warehouse is then the state it must reach."""
+    shared = shared_build(tmp_path_factory, "demo_but_last_two_days", build_demo_but_last_two_days)
+    shutil.copytree(shared, tmp_path, symlinks=True, dirs_exist_ok=True)
+    return tmp_path / "raw", tmp_path / "warehouse.duckdb"
 
 
 @pytest.fixture()

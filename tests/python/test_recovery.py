@@ -1,23 +1,20 @@
 """A run killed in the middle (SIGKILL: no clean-up of any kind) and started again ends in the
 same warehouse as a run that was never interrupted: once killed while it snapshots a day,
 once killed in the middle of the final build. (`--full-rebuild` over a damaged warehouse:
-test_determinism.py.)"""
+test_serving.py, whose rebuild under readers also checks it equals the first build.)"""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import signal
 import subprocess
 import time
 from pathlib import Path
 
-from conftest import DEMO_RAW
+from conftest import DEMO_RAW, LAST_DEMO_DAY
 from dbt_helpers import PROJECT_DIR, dbt_env, pipeline_command, run_pipeline, stable_paths
 from landing_zone import land_files_through
 from test_replay import differences
-
-FIRST_DAY = dt.date(2026, 1, 5)
 
 
 def run_until(raw_dir: Path, db: Path, marker: str, delay_s: float) -> str:
@@ -44,19 +41,14 @@ def run_until(raw_dir: Path, db: Path, marker: str, delay_s: float) -> str:
     return "".join(printed)
 
 
-def test_killed_runs_recover_to_the_uninterrupted_state(tmp_path: Path) -> None:
-    last_day = FIRST_DAY + dt.timedelta(days=11)
-    uninterrupted_raw, raw = tmp_path / "raw_uninterrupted", tmp_path / "raw"
-    land_files_through(uninterrupted_raw, last_day, DEMO_RAW)
-    uninterrupted = tmp_path / "uninterrupted" / "warehouse.duckdb"
-    done = run_pipeline(uninterrupted_raw, uninterrupted)
-    assert done.returncode == 0, done.stdout[-3000:]
-
-    land_files_through(raw, FIRST_DAY + dt.timedelta(days=5), DEMO_RAW)
-    db = tmp_path / "killed" / "warehouse.duckdb"
-    done = run_pipeline(raw, db)
-    assert done.returncode == 0, done.stdout[-3000:]
-    land_files_through(raw, last_day, DEMO_RAW)
+def test_killed_runs_recover_to_the_uninterrupted_state(
+    demo_but_last_two_days: tuple[Path, Path], demo_warehouse: Path
+) -> None:
+    """The last two days land on a warehouse built without them; the uninterrupted state is
+    the demo warehouse, built from every day in one run (test_replay.py: the same as day by
+    day)."""
+    raw, db = demo_but_last_two_days
+    land_files_through(raw, LAST_DEMO_DAY, DEMO_RAW)
 
     # Killed while the second of the new days is being snapshotted, then in the final build.
     printed = run_until(raw, db, marker="day 1 of", delay_s=0.3)
@@ -66,4 +58,4 @@ def test_killed_runs_recover_to_the_uninterrupted_state(tmp_path: Path) -> None:
     done = run_pipeline(raw, db)
     assert done.returncode == 0, done.stdout[-3000:]
 
-    assert differences(uninterrupted, db) == {}
+    assert differences(demo_warehouse, db) == {}

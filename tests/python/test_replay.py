@@ -8,9 +8,9 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
-from conftest import DEMO_RAW
+from conftest import DEMO_RAW, FIRST_DEMO_DAY, LAST_DEMO_DAY
 from dbt_helpers import LOAD_RECORD_COLUMNS, run_dbt, run_pipeline
-from landing_zone import file_day, land_files_through
+from landing_zone import land_files_through
 
 COMPARED_SCHEMAS = ("main", "snapshots", "intermediate", "staging")
 # The state of a run, not of the data: when each file was first loaded, and what was new in
@@ -80,15 +80,16 @@ def differences(left: Path, right: Path) -> dict[str, int]:
     return found
 
 
-def test_day_by_day_equals_all_at_once(tmp_path: Path, demo_warehouse: Path) -> None:
-    last = max(file_day(path) for path in (DEMO_RAW / "crm" / "contacts").glob("*.parquet"))
-    raw, db = tmp_path / "raw", tmp_path / "daily" / "warehouse.duckdb"
-
-    # all but the last two days in one pass, then one day per run
-    for landed in (last - dt.timedelta(days=n) for n in (2, 1, 0)):
+def test_day_by_day_equals_all_at_once(
+    demo_but_last_two_days: tuple[Path, Path], demo_warehouse: Path
+) -> None:
+    """All but the last two days in one pass (the fixture), then one day per run."""
+    raw, db = demo_but_last_two_days
+    for landed in (LAST_DEMO_DAY - dt.timedelta(days=1), LAST_DEMO_DAY):
         land_files_through(raw, landed, DEMO_RAW)
         done = run_pipeline(raw, db)
         assert done.returncode == 0, done.stdout[-3000:]
+        assert f"snapshot {landed}" in done.stdout
 
     assert differences(db, demo_warehouse) == {}
 
@@ -116,3 +117,23 @@ def test_plain_dbt_build_after_the_runner_changes_nothing(
 
     assert done.returncode == 0, done.stdout[-3000:]
     assert differences(copy, demo_warehouse) == {}
+
+
+def test_plain_dbt_build_with_export_days_missing_stops_and_names_the_runner(
+    demo_but_last_two_days: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """dbt snapshots one contacts export, the newest: with two days landed since the last
+    run, or on a new warehouse, a plain `dbt build` would leave the other days out of the
+    history. It stops before building anything and says what to run."""
+    raw, db = demo_but_last_two_days
+    land_files_through(raw, LAST_DEMO_DAY, DEMO_RAW)
+    new_raw, new_db = tmp_path / "new_raw", tmp_path / "new" / "warehouse.duckdb"
+    land_files_through(new_raw, FIRST_DEMO_DAY + dt.timedelta(days=2), DEMO_RAW)
+
+    for landing, warehouse, missing in ((raw, db, 2), (new_raw, new_db, 3)):
+        done = run_dbt(["build"], landing, warehouse)
+
+        assert done.returncode != 0
+        assert f"The contact history lacks {missing} export days" in done.stdout
+        assert "Run `make build` (python -m scripts build)" in done.stdout
+        assert "START sql" not in done.stdout  # no model ran

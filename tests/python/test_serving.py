@@ -11,13 +11,16 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 from conftest import DEMO_RAW, PROJECT_DIR
 from dbt_helpers import dbt_env, run_pipeline, stable_paths
+from fingerprints import fingerprints
 from serving_reader import read_duckdb, read_parquet
+from test_replay import differences
 
 from scripts import publish_serving
 
@@ -151,22 +154,43 @@ def test_serving_copy_holds_every_mart_exactly(demo_warehouse: Path) -> None:
     assert listed == actual
 
 
-def test_readers_see_the_old_or_the_new_copy_during_a_rebuild(
-    tmp_path: Path, demo_warehouse: Path
-) -> None:
-    """BI-like readers query the serving copy in a loop while the warehouse is rebuilt and
-    republished: no read fails, every read (one connection, or one resolved parquet
-    directory) equals the old or the new publication as a whole, and a reader holding its
-    connection open neither blocks the publication nor sees it change under it."""
-    db = copy_warehouse(demo_warehouse, tmp_path / "wh")
+@dataclass
+class Rebuild:
+    """What the readers saw while a damaged copy of the demo warehouse was rebuilt from empty
+    (`--full-rebuild`) and republished, and the states before and after."""
+
+    db: Path
+    old_state: dict[str, list]
+    new_state: dict[str, list]
+    parquet_states: list[dict[str, list]]
+    fresh: list[dict]
+    held: list[dict]
+    started: float
+    ended: float
+
+
+@pytest.fixture(scope="module")
+def rebuild_under_readers(
+    tmp_path_factory: pytest.TempPathFactory, demo_warehouse: Path
+) -> Rebuild:
+    """Two BI-like readers query the serving copy in a loop (one opens a connection for each
+    read, one holds its connection open) while a damaged copy of the demo warehouse is rebuilt
+    from empty and republished. One rebuild serves two tests: what the readers saw, and that
+    the rebuild equals the first build bit for bit."""
+    folder = tmp_path_factory.mktemp("rebuild")
+    db = copy_warehouse(demo_warehouse, folder / "wh")
     tamper(db)
+    with duckdb.connect(str(db)) as connection:
+        connection.execute("delete from snapshots.snp_crm__contacts where contact_id like '%1'")
+        connection.execute("delete from main.fct_email_sends")
+    assert differences(demo_warehouse, db) != {}
     old_state = warehouse_state(db)
     publish(db)
     serving = db.parent / "serving"
     old_parquet = json.loads((serving / "parquet" / "manifest.json").read_text())
 
-    stop = tmp_path / "stop"
-    logs = {"fresh": tmp_path / "fresh.jsonl", "held": tmp_path / "held.jsonl"}
+    stop = folder / "stop"
+    logs = {"fresh": folder / "fresh.jsonl", "held": folder / "held.jsonl"}
     readers = [
         subprocess.Popen(
             [
@@ -182,9 +206,9 @@ def test_readers_see_the_old_or_the_new_copy_during_a_rebuild(
     ]
     try:
         wait_for(lambda: all(len(lines(log)) >= 2 for log in logs.values()), 120)
-        rebuild_started = time.time()
-        done = run_pipeline(DEMO_RAW, db)
-        rebuild_ended = time.time()
+        started = time.time()
+        done = run_pipeline(DEMO_RAW, db, "--full-rebuild")
+        ended = time.time()
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
         assert f"serving copy: {serving / 'serving.duckdb'}" in done.stdout
         new_state = warehouse_state(db)
@@ -200,32 +224,74 @@ def test_readers_see_the_old_or_the_new_copy_during_a_rebuild(
         stop.touch()
         for reader in readers:
             reader.wait(timeout=120)
-
-    assert new_state != old_state  # the rebuild restored the rows tamper() removed
-    assert new_state["mart_email_funnel"][0] > old_state["mart_email_funnel"][0]
     parquet_states = [
         {mart: [entry["rows"], entry["checksum"]] for mart, entry in manifest["marts"].items()}
         for manifest in (old_parquet, new_parquet)
     ]
-    for state, parquet_state in zip((old_state, new_state), parquet_states):
+    return Rebuild(
+        db,
+        old_state,
+        new_state,
+        parquet_states,
+        lines(logs["fresh"]),
+        lines(logs["held"]),
+        started,
+        ended,
+    )
+
+
+def test_readers_see_the_old_or_the_new_copy_during_a_rebuild(
+    rebuild_under_readers: Rebuild,
+) -> None:
+    """No read fails, every read (one connection, or one resolved parquet directory) equals
+    the old or the new publication as a whole, and a reader holding its connection open
+    neither blocks the publication nor sees it change under it."""
+    rebuild = rebuild_under_readers
+    old_state, new_state = rebuild.old_state, rebuild.new_state
+    assert new_state != old_state  # the rebuild restored the rows the damage removed
+    assert new_state["mart_email_funnel"][0] > old_state["mart_email_funnel"][0]
+    for state, parquet_state in zip((old_state, new_state), rebuild.parquet_states):
         assert {mart: rows for mart, (rows, _) in parquet_state.items()} == {
             mart: rows for mart, (rows, _) in state.items()
         }
 
-    fresh, held = lines(logs["fresh"]), lines(logs["held"])
+    fresh, held = rebuild.fresh, rebuild.held
     for entry in fresh + held:
         assert "error" not in entry, entry["error"]
         assert entry["mismatches"] == [], entry["mismatches"]
-    during = [entry for entry in fresh if rebuild_started <= entry["at"] <= rebuild_ended]
+    during = [entry for entry in fresh if rebuild.started <= entry["at"] <= rebuild.ended]
     assert len(during) >= 3, "the reader did not read while the warehouse was rebuilt"
 
-    for kind, old, new in (("duckdb", old_state, new_state), ("parquet", *parquet_states)):
+    states = (("duckdb", old_state, new_state), ("parquet", *rebuild.parquet_states))
+    for kind, old, new in states:
         seen = [entry["measured"] for entry in fresh if entry["kind"] == kind]
         assert all(measured in (old, new) for measured in seen), f"{kind}: a mixed state"
         assert old in seen and new in seen
         first_new = seen.index(new)
         assert old not in seen[first_new:], f"{kind}: the old copy came back"
     assert len(held) >= 2 and all(entry["measured"] == old_state for entry in held)
+
+
+def test_a_full_rebuild_of_a_damaged_copy_equals_the_first_build_bit_for_bit(
+    rebuild_under_readers: Rebuild, demo_warehouse: Path
+) -> None:
+    """Identical input gives identical output: the rebuild equals the first build of the
+    bundled landing zone bit for bit, in every relation BI tools read (so the serving copy's
+    checksums change only when the data do); the damage shows that it started from empty."""
+    db = rebuild_under_readers.db
+    assert differences(demo_warehouse, db) == {}
+    first, second = fingerprints(demo_warehouse), fingerprints(db)
+    assert set(first) == set(second)
+    assert {
+        "mart_channel_performance",
+        "mart_drr_by_period",
+        "mart_attribution_comparison",
+        "mart_markov_attribution",
+        "mart_data_quality",
+        "mart_segment_flow_uplift",
+        "mart_decision_confidence",
+    } <= set(first)
+    assert {name for name in first if first[name] != second[name]} == set()
 
 
 def lines(log: Path) -> list[dict]:
