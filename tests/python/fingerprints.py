@@ -11,18 +11,23 @@ from dbt_helpers import LOAD_RECORD_COLUMNS
 MART_PATTERN = "^(dim|fct|mart|dq)_"
 
 
+def relation_names(connection: duckdb.DuckDBPyConnection, pattern: str) -> list[str]:
+    """The relations of schema main whose names match a regular expression, sorted."""
+    return [
+        name
+        for (name,) in connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'main'"
+            " and regexp_matches(table_name, ?) order by 1",
+            [pattern],
+        ).fetchall()
+    ]
+
+
 def fingerprints(db: Path) -> dict[str, tuple[int, int, int]]:
     """Per relation: rows, and two order-independent checksums of the rows' exact values
     (hash of each row; hash of each row's text, where a double prints all its digits)."""
     with duckdb.connect(str(db), read_only=True) as connection:
-        names = [
-            name
-            for (name,) in connection.execute(
-                "select table_name from information_schema.tables where table_schema = 'main'"
-                " and regexp_matches(table_name, ?) order by 1",
-                [MART_PATTERN],
-            ).fetchall()
-        ]
+        names = relation_names(connection, MART_PATTERN)
         prints = {}
         for name in names:
             loads = [

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 from conftest import DEMO_RAW, PROJECT_DIR
 from dbt_helpers import dbt_env, run_pipeline, stable_paths
-from fingerprints import fingerprints
+from fingerprints import fingerprints, relation_names
 from serving_reader import read_duckdb, read_parquet
 from test_replay import differences
 
@@ -33,14 +33,7 @@ def warehouse_state(db: Path) -> dict[str, list]:
     the build's file."""
     connection = duckdb.connect(str(db), read_only=True)
     try:
-        names = [
-            name
-            for (name,) in connection.execute(
-                "select table_name from information_schema.tables where table_schema = 'main'"
-                " and regexp_matches(table_name, ?) order by 1",
-                [MART_PATTERN],
-            ).fetchall()
-        ]
+        names = relation_names(connection, MART_PATTERN)
         return {
             name: [int(count), str(total)]
             for name in names

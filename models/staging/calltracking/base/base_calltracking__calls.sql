@@ -11,10 +11,7 @@ typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
         {{ contract_columns('calltracking/calls', parsed, {
-            'caller_phone': {
-                'caller_phone': normalize_phone('caller_phone'),
-                'is_phone_invalid': is_invalid_identifier('caller_phone', normalize_phone('caller_phone')),
-            },
+            'caller_phone': normalized_identifier('caller_phone', 'phone'),
             'call_started_at': {
                 'call_started_at_local_text': cast_as('call_started_at', 'str'),
                 'call_started_at': cast_as('call_started_at', 'local_ts'),

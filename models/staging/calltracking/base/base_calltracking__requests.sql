@@ -12,14 +12,8 @@ typed as {{ not_materialized() }} (
         {{ file_columns() }},
         {{ contract_columns('calltracking/requests', parsed, {
             'request_type': lower_text('request_type'),
-            'phone': {
-                'phone': normalize_phone('phone'),
-                'is_phone_invalid': is_invalid_identifier('phone', normalize_phone('phone')),
-            },
-            'email': {
-                'email': normalize_email('email'),
-                'is_email_invalid': is_invalid_identifier('email', normalize_email('email')),
-            },
+            'phone': normalized_identifier('phone', 'phone'),
+            'email': normalized_identifier('email', 'email'),
         }) }},
         {{ unparseable_column(parsed) }} as _unparseable_column
     from source

@@ -12,14 +12,8 @@ typed as (
     select
         {{ file_columns() }},
         {{ contract_columns('crm/contacts', parsed, {
-            'email': {
-                'email': normalize_email('email'),
-                'is_email_invalid': is_invalid_identifier('email', normalize_email('email')),
-            },
-            'phone': {
-                'phone': normalize_phone('phone'),
-                'is_phone_invalid': is_invalid_identifier('phone', normalize_phone('phone')),
-            },
+            'email': normalized_identifier('email', 'email'),
+            'phone': normalized_identifier('phone', 'phone'),
             'specialty': lower_text('specialty'),
             'workplace_type': lower_text('workplace_type'),
             'registration_source': lower_text('registration_source'),

@@ -11,14 +11,8 @@ typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
         {{ contract_columns('crm/leads', parsed, {
-            'phone': {
-                'phone': normalize_phone('phone'),
-                'is_phone_invalid': is_invalid_identifier('phone', normalize_phone('phone')),
-            },
-            'email': {
-                'email': normalize_email('email'),
-                'is_email_invalid': is_invalid_identifier('email', normalize_email('email')),
-            },
+            'phone': normalized_identifier('phone', 'phone'),
+            'email': normalized_identifier('email', 'email'),
             'lead_channel': lower_text('lead_channel'),
             'brand_code': lower_text('brand_code'),
         }) }},

@@ -12,10 +12,7 @@ typed as {{ not_materialized() }} (
     select
         {{ file_columns() }},
         {{ contract_columns('esp/events', parsed, {
-            'email': {
-                'email': normalize_email('email'),
-                'is_email_invalid': is_invalid_identifier('email', normalize_email('email')),
-            },
+            'email': normalized_identifier('email', 'email'),
             'event_type': lower_text('event_type'),
             'url': {
                 'url': cast_as('url', 'str'),
