@@ -38,9 +38,9 @@
     {%- set raw_dir = raw_dir_absolute() -%}
     {%- set landed = [] -%}
     {%- for file in landing_zone_files(raw_dir, 'crm/contacts') -%}
-        {%- set matched = modules.re.search('_([0-9]{4}-[0-9]{2}-[0-9]{2})[.]parquet$', file) -%}
-        {%- if matched -%}
-            {%- do landed.append(matched.group(1)) -%}
+        {%- set day = landing_file_day('crm/contacts', file) -%}
+        {%- if day -%}
+            {%- do landed.append(day) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- set relation = api.Relation.create(

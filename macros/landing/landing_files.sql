@@ -24,16 +24,25 @@
 {%- endmacro %}
 
 
+{% macro landing_file_day(folder, file) -%}
+    {#- The export day (YYYY-MM-DD) in a landing file's name `<table>_YYYY-MM-DD.parquet`,
+        or none; whether it is a real day is landing_file_name_error's check. -#}
+    {%- set table = folder.split('/')[-1] -%}
+    {%- set matched = modules.re.match(
+        '^' ~ table ~ '_([0-9]{4}-[0-9]{2}-[0-9]{2})[.]parquet$', file.split('/')[-1]
+    ) -%}
+    {{ return(matched.group(1) if matched else none) }}
+{%- endmacro %}
+
+
 {% macro landing_file_name_error(raw_dir, folder, file) -%}
     {#- The message for a file whose name is not `<table>_YYYY-MM-DD.parquet` (a real day),
         or '' for a good name. The export day in the name decides which copy of a record
         wins, so it cannot be guessed. -#}
     {%- set table = folder.split('/')[-1] -%}
-    {%- set name = file.split('/')[-1] -%}
-    {%- set matched = modules.re.match('^' ~ table ~ '_([0-9]{4}-[0-9]{2}-[0-9]{2})[.]parquet$', name) -%}
+    {%- set day = landing_file_day(folder, file) -%}
     {%- set is_day = false -%}
-    {%- if matched -%}
-        {%- set day = matched.group(1) -%}
+    {%- if day -%}
         {%- set year, month, day_of_month = day.split('-') | map('int') | list -%}
         {%- set is_leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) -%}
         {%- set month_days = [31, 29 if is_leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] -%}
