@@ -1,30 +1,31 @@
-{% macro load_by_file_config() -%}
+{% macro load_by_file_config(unique_key=['_source_file', '_file_row']) -%}
     {#- The config of a base model loaded by file. On DuckDB it is incremental: a run reads
         only the files the table has not loaded (unloaded_files) and rewrites, by file and
         row, their rows and the stored copies of the keys they repeat (newest_file_wins).
         Spark's plain parquet tables take no DELETE: there the table is rebuilt from every
         file. -#}
-    {{ return(adapter.dispatch('load_by_file_config', 'marketing_warehouse')()) }}
+    {{ return(adapter.dispatch('load_by_file_config', 'marketing_warehouse')(unique_key)) }}
 {%- endmacro %}
 
-{% macro default__load_by_file_config() -%}
+{% macro default__load_by_file_config(unique_key) -%}
     {{ return({'materialized': 'table'}) }}
 {%- endmacro %}
 
-{% macro duckdb__load_by_file_config() -%}
+{% macro duckdb__load_by_file_config(unique_key) -%}
     {{ return({
         'materialized': 'incremental',
         'incremental_strategy': 'delete+insert',
-        'unique_key': ['_source_file', '_file_row'],
+        'unique_key': unique_key,
         'on_schema_change': 'fail',
     }) }}
 {%- endmacro %}
 
 
-{% macro unloaded_files() -%}
-    {#- A predicate on read_parquet's `filename`: in an incremental run, the files whose rows
-        the model's table does not hold yet; otherwise every file. DuckDB applies it to the
-        file list, so the loaded files are not read (their footers still give the schema).
+{% macro unloaded_files(source_file=none) -%}
+    {#- A predicate on read_parquet's `filename` (or on a view's `_source_file` column, named
+        by source_file): in an incremental run, the files whose rows the model's table does
+        not hold yet; otherwise every file. DuckDB applies it to the file list, through
+        views too, so the loaded files are not read (their footers still give the schema).
         A file with no rows is never recorded, and is read again (as nothing) each run. -#}
     {%- if not (execute and is_incremental()) -%}
         {{ return('true') }}
@@ -38,9 +39,8 @@
     {%- for file in files -%}
         {%- do quoted.append(dbt.string_literal(file)) -%}
     {%- endfor -%}
-    {{ return(
-        "replace(filename, '" ~ raw_dir_absolute() ~ "/', '') not in (" ~ quoted | join(', ') ~ ")"
-    ) }}
+    {%- set file = source_file or "replace(filename, '" ~ raw_dir_absolute() ~ "/', '')" -%}
+    {{ return(file ~ " not in (" ~ quoted | join(', ') ~ ")") }}
 {%- endmacro %}
 
 

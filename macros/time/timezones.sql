@@ -139,3 +139,11 @@
             else {{ offset_case_tree(column, changes, middle, last) }} end
     {%- endif -%}
 {%- endmacro %}
+
+
+{% macro end_of_time() -%}
+    {#- The end of an open interval (a current version's valid_to) in a join condition:
+        `or valid_to is null` there costs DuckDB its hash join on the key (a left join
+        becomes a nested loop; 10 times slower on the demo, minutes at `l`). -#}
+    cast('9999-12-31' as timestamp)
+{%- endmacro %}

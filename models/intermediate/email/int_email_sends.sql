@@ -79,10 +79,14 @@ send_events as (
         campaign_id,
         contact_id,
         min(case when event_type = 'sent' then event_at end) as sent_at,
-        max(contact_match) as contact_match,
-        min(coalesce(
-            {{ identity_node('contact', 'contact_id') }}, {{ identity_node('email', 'email') }}
-        )) as person_node,
+        {{ max_label('contact_match', ['esp_contact_id', 'email_at_event', 'unmatched']) }}
+            as contact_match,
+        {#- the email only counts for a send without a contact (the contact is a group key):
+            a text aggregate over every event cost minutes at `l` -#}
+        coalesce(
+            {{ identity_node('contact', 'contact_id') }},
+            {{ identity_node('email', "min(case when contact_id is null then email end)") }}
+        ) as person_node,
         max(case when event_type = 'delivered' then 1 else 0 end) = 1 as is_delivered,
         max(case when event_type = 'bounced' then 1 else 0 end) = 1 as is_bounced,
         max(case when event_type = 'bounced' then bounce_kind end) as bounce_kind,
@@ -109,22 +113,6 @@ send_registrations as (
     from registrations
     where send_id is not null
     group by send_id
-),
-
-segment_at_send as (
-    select
-        send_events.send_id,
-        versions.activity_segment,
-        versions.segment_codes,
-        versions.specialty,
-        versions.export_date
-    from send_events
-    inner join versions
-        on
-            send_events.contact_id = versions.contact_id
-            and send_events.sent_at >= versions.valid_from
-            and (send_events.sent_at < versions.valid_to or versions.valid_to is null)
-    where not versions.is_deleted
 ),
 
 sends as (
@@ -159,8 +147,12 @@ sends as (
     from send_events
     left join campaigns
         on send_events.campaign_id = campaigns.campaign_id
-    left join segment_at_send
-        on send_events.send_id = segment_at_send.send_id
+    left join versions as segment_at_send
+        on
+            send_events.contact_id = segment_at_send.contact_id
+            and send_events.sent_at >= segment_at_send.valid_from
+            and send_events.sent_at < coalesce(segment_at_send.valid_to, {{ end_of_time() }})
+            and not segment_at_send.is_deleted
     left join send_registrations
         on send_events.send_id = send_registrations.send_id
 )

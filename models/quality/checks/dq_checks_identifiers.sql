@@ -1,7 +1,7 @@
 {#- Identifier checks: emails and phones present but invalid (per table and file day), and
-    identifiers excluded from stitching as shared (as of the newest file day). -#}
+    identifiers excluded from stitching as shared (as of the newest file day). The contacts
+    exports are counted once per file in dq_contacts_export_counts. -#}
 {%- set identifier_columns = [
-    ('stg_crm__contacts', 'crm/contacts', ['email', 'phone']),
     ('stg_esp__events', 'esp/events', ['email']),
     ('stg_crm__leads', 'crm/leads', ['email', 'phone']),
     ('stg_calltracking__calls', 'calltracking/calls', ['caller_phone']),
@@ -21,40 +21,27 @@ accounting as (
     select * from {{ ref('dq_row_accounting') }}
 ),
 
-{#- one pass over each table for all its identifier columns (a year of contacts exports
-    is 170M rows) -#}
-{%- for model, table, columns in identifier_columns %}
-    identifiers_counted_{{ loop.index }} as (
-        select
-            {{ 'export_date' if table == 'crm/contacts' else '_file_date' }} as day,
-        {%- for column in columns %}
-            {%- set flag = 'is_phone_invalid' if 'phone' in column else 'is_email_invalid' %}
-            count(case when {{ flag }} then 1 end) as invalid_{{ column }},
-            count(case when {{ column }} is not null or {{ flag }} then 1 end)
-                as present_{{ column }}
-            {{- ',' if not loop.last }}
-        {%- endfor %}
-        from {{ ref(model) }}
-        group by 1
-    ),
-
-{% endfor -%}
+contacts_counts as (
+    select * from {{ ref('dq_contacts_export_counts') }}
+),
 
 invalid_identifiers as (
+    select
+        day,
+        check_scope,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator
+    from contacts_counts
+    where check_name = 'invalid_identifiers'
+    group by day, check_scope
     {%- for model, table, columns in identifier_columns %}
-        {%- set counted = 'identifiers_counted_' ~ loop.index %}
-        {%- set last_model = loop.last %}
-        {%- for column in columns %}
-            select
-                day,
-                '{{ table }}.{{ column }}' as check_scope,
-                invalid_{{ column }} as invalid_values,
-                present_{{ column }} as present_values
-            from {{ counted }}
-            {%- if not (last_model and loop.last) %}
-                union all
-            {%- endif %}
-        {%- endfor %}
+        union all
+        select
+            day,
+            check_scope,
+            numerator,
+            denominator
+        from {{ invalid_identifier_counts(ref(model), table, columns, '_file_date') }} as counted
     {%- endfor %}
 ),
 
@@ -90,7 +77,7 @@ identifiers_by_kind as (
     from identifier_nodes
     left join shared
         on identifier_nodes.node = shared.node
-    group by 1
+    group by identifier_nodes.kind
 ),
 
 checks as (
@@ -98,8 +85,8 @@ checks as (
         day,
         'invalid_identifiers' as check_name,
         check_scope,
-        cast(invalid_values as double) as numerator,
-        cast(present_values as double) as denominator
+        cast(numerator as double) as numerator,
+        cast(denominator as double) as denominator
     from invalid_identifiers
     union all
     select
