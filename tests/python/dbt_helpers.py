@@ -3,6 +3,8 @@ the database file locked in the process that ran it."""
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import json
 import os
 import subprocess
@@ -12,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -110,6 +113,45 @@ def dbt_show(sql: str, db_path: Path) -> list[dict[str, Any]]:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return json.loads(done.stdout[done.stdout.index("{") :])["show"]
+
+
+QUERY_MARKER = "-- query: "
+
+
+def json_value(value: Any) -> Any:
+    """A value as `dbt show --output json` prints it: times and days as ISO text, decimals
+    as floats."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    return value
+
+
+def dbt_show_many(queries: dict[str, str], db_path: Path) -> dict[str, list[dict[str, Any]]]:
+    """The rows of several inline queries that read no relation, by name: dbt compiles them
+    in one call (each `dbt show` pays a dbt start and a parse) and DuckDB runs them, in the
+    UTC session of the project's profile."""
+    text = "\n".join(f"{QUERY_MARKER}{name}\n{sql}" for name, sql in queries.items())
+    done = run_dbt(
+        ["compile", "--quiet", "--output", "json", "--inline", text],
+        raw_dir=DEMO_RAW,
+        db_path=db_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    compiled = json.loads(done.stdout[done.stdout.index("{") :])["compiled"]
+    rows = {}
+    with duckdb.connect() as con:
+        con.execute("set timezone = 'UTC'")
+        for block in compiled.split(QUERY_MARKER)[1:]:
+            name, sql = block.split("\n", 1)
+            cursor = con.execute(sql)
+            columns = [column[0] for column in cursor.description]
+            rows[name] = [
+                dict(zip(columns, map(json_value, row), strict=True)) for row in cursor.fetchall()
+            ]
+    assert rows.keys() == queries.keys()
+    return rows
 
 
 def unit_tests_in_yaml() -> set[str]:

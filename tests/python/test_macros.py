@@ -1,29 +1,25 @@
 """The normalization, time-zone and rate macros, rendered by dbt and run in DuckDB, against
-values worked out by hand."""
+values worked out by hand. Every query is compiled by one dbt call (module fixture `shown`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from dbt_helpers import dbt_show
+from dbt_helpers import dbt_show_many
 
 
-@pytest.fixture(scope="module")
-def show_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("macros") / "macros.duckdb"
-
-
-def _single_column(macro_sql: str, inputs: list[str | None], db: Path) -> list[object]:
+def _single_column(macro_sql: str, inputs: list[str | None]) -> str:
+    """A query of macro_sql over the column `raw` holding inputs, in their order."""
     values = ", ".join(
         f"({position}, {'null' if value is None else repr(value)})"
         for position, value in enumerate(inputs)
     )
-    rows = dbt_show(
+    return (
         f"select position, {macro_sql} as result from (values {values}) as cases(position, raw)"
-        " order by position",
-        db,
+        " order by position"
     )
+
+
+def _results(rows: list[dict]) -> list[object]:
     return [row["result"] for row in rows]
 
 
@@ -46,9 +42,8 @@ PHONES = {
 }
 
 
-def test_normalize_phone(show_db: Path) -> None:
-    raw = list(PHONES)
-    assert _single_column("{{ normalize_phone('raw') }}", raw, show_db) == list(PHONES.values())
+def test_normalize_phone(shown: dict[str, list[dict]]) -> None:
+    assert _results(shown["phone"]) == list(PHONES.values())
 
 
 EMAILS = {
@@ -65,30 +60,29 @@ EMAILS = {
 }
 
 
-def test_normalize_email(show_db: Path) -> None:
-    raw = list(EMAILS)
-    assert _single_column("{{ normalize_email('raw') }}", raw, show_db) == list(EMAILS.values())
+def test_normalize_email(shown: dict[str, list[dict]]) -> None:
+    assert _results(shown["email"]) == list(EMAILS.values())
 
 
-def test_is_invalid_identifier_flags_only_given_values(show_db: Path) -> None:
-    raw = ["doc@example.ru", "broken", "", None]
-    flags = _single_column(
-        "{{ is_invalid_identifier('raw', normalize_email('raw')) }}", raw, show_db
-    )
-    assert flags == [False, True, False, False]
+IDENTIFIERS = ["doc@example.ru", "broken", "", None]
 
 
-def test_calltracking_local_text_is_moscow_time(show_db: Path) -> None:
-    raw = [
-        "05.01.2026 10:00:00",
-        "01.01.2026 01:30:15",
-        " 31.12.2025 23:59:59 ",
-        "31.02.2026 10:00:00",
-        "2026-01-05 10:00:00",
-        None,
-    ]
-    converted = _single_column("{{ local_text_to_utc('raw', 'Europe/Moscow') }}", raw, show_db)
-    assert converted == [
+def test_is_invalid_identifier_flags_only_given_values(shown: dict[str, list[dict]]) -> None:
+    assert _results(shown["invalid_identifier"]) == [False, True, False, False]
+
+
+CALLTRACKING_TIMES = [
+    "05.01.2026 10:00:00",
+    "01.01.2026 01:30:15",
+    " 31.12.2025 23:59:59 ",
+    "31.02.2026 10:00:00",
+    "2026-01-05 10:00:00",
+    None,
+]
+
+
+def test_calltracking_local_text_is_moscow_time(shown: dict[str, list[dict]]) -> None:
+    assert _results(shown["calltracking_time"]) == [
         # an ISO timestamp is unambiguous: read by value (raw_exports.md, physical types)
         "2026-01-05T07:00:00",
         "2025-12-31T22:30:15",
@@ -99,14 +93,8 @@ def test_calltracking_local_text_is_moscow_time(show_db: Path) -> None:
     ]
 
 
-def test_local_day_and_day_end_in_reporting_time_zone(show_db: Path) -> None:
-    rows = dbt_show(
-        "select {{ local_day(\"cast('2026-01-05 20:59:59' as timestamp)\") }} as before_midnight,"
-        " {{ local_day(\"cast('2026-01-05 21:00:00' as timestamp)\") }} as at_midnight,"
-        " {{ local_day_end_utc(\"cast('2026-01-05' as date)\") }} as day_end",
-        show_db,
-    )
-    assert rows == [
+def test_local_day_and_day_end_in_reporting_time_zone(shown: dict[str, list[dict]]) -> None:
+    assert shown["local_day"] == [
         {
             "before_midnight": "2026-01-05",
             "at_midnight": "2026-01-06",
@@ -115,14 +103,8 @@ def test_local_day_and_day_end_in_reporting_time_zone(show_db: Path) -> None:
     ]
 
 
-def test_to_utc_from_offset_text_and_timestamptz(show_db: Path) -> None:
-    rows = dbt_show(
-        "select {{ to_utc(\"'2026-01-05 10:00:00+03'\") }} as from_text,"
-        " {{ to_utc(\"cast('2026-01-05 10:00:00+00' as timestamptz)\") }} as from_tstz,"
-        " {{ to_utc(\"'not a time'\") }} as unparseable",
-        show_db,
-    )
-    assert rows == [
+def test_to_utc_from_offset_text_and_timestamptz(shown: dict[str, list[dict]]) -> None:
+    assert shown["to_utc"] == [
         {
             "from_text": "2026-01-05T07:00:00",
             "from_tstz": "2026-01-05T10:00:00",
@@ -142,16 +124,8 @@ WILSON = [
 ]
 
 
-def test_wilson_interval(show_db: Path) -> None:
-    values = ", ".join(f"({successes}, {trials})" for successes, trials, _, _ in WILSON)
-    rows = dbt_show(
-        "select successes, trials, {{ wilson_bound('successes', 'trials', 'low') }} as low,"
-        " {{ wilson_bound('successes', 'trials', 'high') }} as high,"
-        " {{ safe_divide('successes', 'trials') }} as rate"
-        f" from (values {values}) as cases(successes, trials) order by trials, successes",
-        show_db,
-    )
-    by_case = {(row["successes"], row["trials"]): row for row in rows}
+def test_wilson_interval(shown: dict[str, list[dict]]) -> None:
+    by_case = {(row["successes"], row["trials"]): row for row in shown["wilson"]}
     for successes, trials, low, high in WILSON:
         row = by_case[(successes, trials)]
         assert row["low"] == pytest.approx(low, abs=1e-6), (successes, trials)
@@ -159,14 +133,10 @@ def test_wilson_interval(show_db: Path) -> None:
         assert row["rate"] == pytest.approx(successes / trials)
 
 
-def test_rates_are_null_not_infinite_on_zero_denominators(show_db: Path) -> None:
-    rows = dbt_show(
-        "select {{ safe_divide(5, 0) }} as rate, {{ wilson_bound(0, 0, 'low') }} as low,"
-        " {{ wilson_bound(0, 0, 'high') }} as high, {{ safe_divide(5, 'null') }} as unknown,"
-        " {{ safe_divide(12, 10) }} as above_one, {{ wilson_bound(12, 10, 'low') }} as low_above_one",
-        show_db,
-    )
-    assert rows == [
+def test_rates_are_null_not_infinite_on_zero_denominators(
+    shown: dict[str, list[dict]],
+) -> None:
+    assert shown["zero_denominators"] == [
         {
             "rate": None,
             "low": None,
@@ -201,14 +171,55 @@ def _zone_check_sql(zone: str) -> str:
     )
 
 
-def test_utc_to_local_equals_icu_every_hour_and_around_each_change(show_db: Path) -> None:
+def test_utc_to_local_equals_icu_every_hour_and_around_each_change(
+    shown: dict[str, list[dict]],
+) -> None:
     """The compile-time offset lookup against DuckDB's ICU time zones, an independent
     implementation."""
-    rows = dbt_show(
-        "with hours as (select unnest(generate_series(timestamp '2000-01-01',"
-        " timestamp '2031-01-01', interval 1 hour)) as at_utc) "
-        + " union all ".join(_zone_check_sql(zone) for zone in ZONES),
-        show_db,
-    )
+    rows = shown["zones"]
     assert {row["zone"]: row["differing"] for row in rows} == dict.fromkeys(ZONES, 0)
     assert min(row["checked"] for row in rows) > 271_000
+
+
+QUERIES = {
+    "phone": _single_column("{{ normalize_phone('raw') }}", list(PHONES)),
+    "email": _single_column("{{ normalize_email('raw') }}", list(EMAILS)),
+    "invalid_identifier": _single_column(
+        "{{ is_invalid_identifier('raw', normalize_email('raw')) }}", IDENTIFIERS
+    ),
+    "calltracking_time": _single_column(
+        "{{ local_text_to_utc('raw', 'Europe/Moscow') }}", CALLTRACKING_TIMES
+    ),
+    "local_day": (
+        "select {{ local_day(\"cast('2026-01-05 20:59:59' as timestamp)\") }} as before_midnight,"
+        " {{ local_day(\"cast('2026-01-05 21:00:00' as timestamp)\") }} as at_midnight,"
+        " {{ local_day_end_utc(\"cast('2026-01-05' as date)\") }} as day_end"
+    ),
+    "to_utc": (
+        "select {{ to_utc(\"'2026-01-05 10:00:00+03'\") }} as from_text,"
+        " {{ to_utc(\"cast('2026-01-05 10:00:00+00' as timestamptz)\") }} as from_tstz,"
+        " {{ to_utc(\"'not a time'\") }} as unparseable"
+    ),
+    "wilson": (
+        "select successes, trials, {{ wilson_bound('successes', 'trials', 'low') }} as low,"
+        " {{ wilson_bound('successes', 'trials', 'high') }} as high,"
+        " {{ safe_divide('successes', 'trials') }} as rate from (values "
+        + ", ".join(f"({successes}, {trials})" for successes, trials, _, _ in WILSON)
+        + ") as cases(successes, trials) order by trials, successes"
+    ),
+    "zero_denominators": (
+        "select {{ safe_divide(5, 0) }} as rate, {{ wilson_bound(0, 0, 'low') }} as low,"
+        " {{ wilson_bound(0, 0, 'high') }} as high, {{ safe_divide(5, 'null') }} as unknown,"
+        " {{ safe_divide(12, 10) }} as above_one, {{ wilson_bound(12, 10, 'low') }} as low_above_one"
+    ),
+    "zones": (
+        "with hours as (select unnest(generate_series(timestamp '2000-01-01',"
+        " timestamp '2031-01-01', interval 1 hour)) as at_utc) "
+        + " union all ".join(_zone_check_sql(zone) for zone in ZONES)
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def shown(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    return dbt_show_many(QUERIES, tmp_path_factory.mktemp("macros") / "macros.duckdb")
