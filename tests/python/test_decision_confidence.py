@@ -5,11 +5,10 @@ point estimates of the attribution marts."""
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_helpers import dbt_show
+from dbt_helpers import dbt_show_many
 
 Z = 1.959963984540054
 
@@ -23,23 +22,20 @@ def wilson(successes: int, trials: int) -> tuple[float, float]:
     return centre - half, centre + half
 
 
-@pytest.fixture(scope="module")
-def show_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("bootstrap") / "bootstrap.duckdb"
+POISSON_SQL = (
+    "select avg(weight) as mean, var_pop(weight) as variance,"
+    " avg(case when weight = 0 then 1.0 else 0 end) as p0,"
+    " avg(case when weight = 1 then 1.0 else 0 end) as p1,"
+    " avg(case when weight = 2 then 1.0 else 0 end) as p2, max(weight) as top from ("
+    " select {{ poisson_weight(\"'u' || units.unit\", 'replicates.replicate') }} as weight"
+    " from range(1000) as units(unit) cross join ({{ replicate_numbers() }}) as replicates)"
+)
 
 
-def test_poisson_weights_are_poisson_one(show_db: Path) -> None:
+def test_poisson_weights_are_poisson_one(shown: dict[str, list[dict]]) -> None:
     """Over 200,000 (unit, replicate) pairs the weights have mean 1, variance 1 and
     P(0) = P(1) = e^-1, P(2) = e^-1 / 2."""
-    rows = dbt_show(
-        "select avg(weight) as mean, var_pop(weight) as variance,"
-        " avg(case when weight = 0 then 1.0 else 0 end) as p0,"
-        " avg(case when weight = 1 then 1.0 else 0 end) as p1,"
-        " avg(case when weight = 2 then 1.0 else 0 end) as p2, max(weight) as top from ("
-        " select {{ poisson_weight(\"'u' || units.unit\", 'replicates.replicate') }} as weight"
-        " from range(1000) as units(unit) cross join ({{ replicate_numbers() }}) as replicates)",
-        show_db,
-    )[0]
+    rows = shown["poisson"][0]
     assert rows["mean"] == pytest.approx(1, abs=0.01)
     assert rows["variance"] == pytest.approx(1, abs=0.02)
     assert rows["p0"] == pytest.approx(math.exp(-1), abs=0.005)
@@ -80,12 +76,22 @@ order by intervals.dataset
 """
 
 
+BOOTSTRAP_SIZES = (100, 400)
+
+
 @pytest.fixture(scope="module")
-def bootstrap_intervals(show_db: Path) -> dict[int, list[dict[str, float]]]:
-    return {
-        size: dbt_show(BOOTSTRAP_SQL.format(datasets=120, size=size), show_db)
-        for size in (100, 400)
+def shown(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    """Every query of this file, compiled by one dbt call."""
+    queries = {"poisson": POISSON_SQL} | {
+        f"bootstrap_{size}": BOOTSTRAP_SQL.format(datasets=120, size=size)
+        for size in BOOTSTRAP_SIZES
     }
+    return dbt_show_many(queries, tmp_path_factory.mktemp("bootstrap") / "bootstrap.duckdb")
+
+
+@pytest.fixture(scope="module")
+def bootstrap_intervals(shown: dict[str, list[dict]]) -> dict[int, list[dict[str, float]]]:
+    return {size: shown[f"bootstrap_{size}"] for size in BOOTSTRAP_SIZES}
 
 
 def test_bootstrap_covers_the_true_proportion(
