@@ -67,3 +67,18 @@
             {%- endfor %}
     )
 {%- endmacro %}
+
+
+
+{% macro contacts_export_counts(check_name) -%}
+    {#- One check's counts of the contacts exports by day and scope, from the per-file counts
+        of dq_contacts_export_counts. -#}
+    select
+        day,
+        check_scope,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator
+    from {{ ref('dq_contacts_export_counts') }}
+    where check_name = '{{ check_name }}'
+    group by day, check_scope
+{%- endmacro %}

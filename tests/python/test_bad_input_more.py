@@ -142,6 +142,7 @@ def staged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             "staging",
             "dq_row_accounting",
             "dq_rejected_rows",
+            "dq_contacts_export_counts",
             "dq_checks_reference_codes",
             "brands",
             "specialties",

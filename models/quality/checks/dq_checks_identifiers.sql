@@ -21,27 +21,13 @@ accounting as (
     select * from {{ ref('dq_row_accounting') }}
 ),
 
-contacts_counts as (
-    select * from {{ ref('dq_contacts_export_counts') }}
-),
-
 invalid_identifiers as (
-    select
-        day,
-        check_scope,
-        sum(numerator) as numerator,
-        sum(denominator) as denominator
-    from contacts_counts
-    where check_name = 'invalid_identifiers'
-    group by day, check_scope
+    {{ contacts_export_counts('invalid_identifiers') }}
     {%- for model, table, columns in identifier_columns %}
         union all
-        select
-            day,
-            check_scope,
-            numerator,
-            denominator
-        from {{ invalid_identifier_counts(ref(model), table, columns, '_file_date') }} as counted
+        select * from {{ invalid_identifier_counts(
+            ref(model), table, columns, '_file_date'
+        ) }} as counted
     {%- endfor %}
 ),
 

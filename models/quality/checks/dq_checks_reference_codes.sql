@@ -9,27 +9,11 @@
 ] -%}
 with
 
-contacts_counts as (
-    select * from {{ ref('dq_contacts_export_counts') }}
-),
-
 unknown_codes as (
-    select
-        day,
-        check_scope,
-        sum(numerator) as numerator,
-        sum(denominator) as denominator
-    from contacts_counts
-    where check_name = 'unknown_reference_codes'
-    group by day, check_scope
+    {{ contacts_export_counts('unknown_reference_codes') }}
     {%- for model, table, column, seed, seed_column in reference_columns %}
         union all
-        select
-            day,
-            check_scope,
-            numerator,
-            denominator
-        from {{ unknown_code_counts(
+        select * from {{ unknown_code_counts(
             ref(model), table, column, ref(seed), seed_column, '_file_date'
         ) }} as counted
     {%- endfor %}
