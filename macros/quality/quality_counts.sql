@@ -69,7 +69,6 @@
 {%- endmacro %}
 
 
-
 {% macro contacts_export_counts(check_name) -%}
     {#- One check's counts of the contacts exports by day and scope, from the per-file counts
         of dq_contacts_export_counts. -#}
